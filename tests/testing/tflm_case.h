@@ -6,7 +6,7 @@
 // drift from what TFLM ran.
 //
 // The .tflite is read with flatbuffers' untyped table API at the field ids of
-// tflite_subset.fbs (only the fields those models use), which spares the tests
+// converter/tflite/tflite_schema.fbs (only the fields those models use), which spares the tests
 // a generated TFLite reader. Test-only code: it trusts the files it reads.
 #ifndef EMBER_TESTS_TESTING_TFLM_CASE_H_
 #define EMBER_TESTS_TESTING_TFLM_CASE_H_

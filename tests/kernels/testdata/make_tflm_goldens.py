@@ -12,13 +12,18 @@ the tflm_golden runner (see ../../../../shared/peers/tflm/README.md):
 
   /usr/bin/python3 tests/kernels/testdata/make_tflm_goldens.py [--tflm PATH]
 
-The models are written as JSON and compiled with flatc against
-tflite_subset.fbs. Everything is seeded, so a rerun reproduces the files byte
+The models are written as JSON and compiled with flatc against the importer's
+TFLite schema subset (converter/tflite/tflite_schema.fbs). Each op family's
+cases live in a module `cases_<family>.py` beside this script (a list named
+CASES of builders; op names are the schema's BuiltinOperator names); `--only NAME` regenerates the
+cases whose names start with NAME. Everything is seeded, so a rerun reproduces the files byte
 for byte (given the same TFLM build).
 """
 
 import argparse
+import importlib
 import json
+import re
 import os
 import subprocess
 import sys
@@ -28,17 +33,20 @@ import zlib
 import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+SCHEMA = os.path.join(HERE, "..", "..", "..", "converter", "tflite", "tflite_schema.fbs")
 DEFAULT_TFLM = os.path.join(HERE, "..", "..", "..", "..", "shared", "peers", "tflm",
                             "tflm_golden")
 
-OPCODES = {
-    "AVERAGE_POOL_2D": 1,
-    "CONV_2D": 3,
-    "DEPTHWISE_CONV_2D": 4,
-    "FULLY_CONNECTED": 9,
-    "MAX_POOL_2D": 17,
-    "SOFTMAX": 25,
-}
+def builtin_codes():
+    """BuiltinOperator name -> value, read from the schema's enum."""
+    with open(SCHEMA) as f:
+        text = f.read()
+    body = text[text.index("enum BuiltinOperator"):]
+    body = body[:body.index("}")]
+    return {name: int(value) for name, value in re.findall(r"(\w+) = (-?\d+)", body)}
+
+
+OPCODES = builtin_codes()
 
 
 def f32(value):
@@ -77,7 +85,7 @@ class Model:
             "version": 3,
             "description": "Ember int8 golden case, made by make_tflm_goldens.py",
             "operator_codes": [{
-                "deprecated_builtin_code": OPCODES[op],
+                "deprecated_builtin_code": min(OPCODES[op], 127),
                 "version": 1,
                 "builtin_code": op,
             }],
@@ -101,8 +109,7 @@ class Model:
             json_path = os.path.join(tmp, stem + ".json")
             with open(json_path, "w") as f:
                 json.dump(model, f)
-            subprocess.run(["flatc", "-b", "-o", tmp, os.path.join(HERE, "tflite_subset.fbs"),
-                            json_path], check=True)
+            subprocess.run(["flatc", "-b", "-o", tmp, SCHEMA, json_path], check=True)
             with open(os.path.join(tmp, stem + ".tflite"), "rb") as f:
                 data = f.read()
         with open(path, "wb") as f:
@@ -295,11 +302,18 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tflm", default=DEFAULT_TFLM, help="path to tflm_golden")
     parser.add_argument("--out", default=HERE, help="output folder (default: here)")
+    parser.add_argument("--only", default="", help="only the cases whose names start so")
     args = parser.parse_args()
     if not os.path.exists(args.tflm):
         sys.exit(f"tflm_golden not found at {args.tflm}")
-    for case in CASES:
-        make_case(case.__name__, case, args.out, args.tflm)
+    cases = list(CASES)
+    sys.path.insert(0, HERE)
+    for module_name in sorted(os.listdir(HERE)):
+        if module_name.startswith("cases_") and module_name.endswith(".py"):
+            cases += importlib.import_module(module_name[:-3]).CASES
+    for case in cases:
+        if case.__name__.startswith(args.only):
+            make_case(case.__name__, case, args.out, args.tflm)
 
 
 if __name__ == "__main__":

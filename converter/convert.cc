@@ -8,7 +8,10 @@
 #include "converter/memory_plan.h"
 #include "converter/model_builder.h"
 #include "converter/passes/passes.h"
+#include "converter/quantize/calibrate.h"
 #include "converter/quantize/fp16.h"
+#include "converter/quantize/integer.h"
+#include "converter/quantize/report.h"
 #include "converter/tflite/import.h"
 #include "converter/tf/graph.h"
 #include "converter/tf/lower.h"
@@ -36,16 +39,73 @@ void RunEmberPasses(IrGraph& graph, const ConvertOptions& options, ConvertReport
     graph.Compact();
     report.steps.push_back({pass.name, static_cast<int>(graph.live_op_count())});
   }
-  if (options.quantize.empty()) return;
-  if (options.quantize != "fp16") {
-    throw ConvertError("--quantize " + options.quantize +
-                       ": not available yet (this build supports fp16)");
+  QuantizeGraph(graph, options, report);
+}
+
+namespace {
+
+std::string FloatOpsNote(const std::vector<std::string>& float_ops) {
+  std::string note = std::to_string(float_ops.size()) + " op(s) kept in float:";
+  for (const std::string& op : float_ops) note += "\n    " + op;
+  return note;
+}
+
+}  // namespace
+
+void QuantizeGraph(IrGraph& graph, const ConvertOptions& options, ConvertReport& report) {
+  const std::string& mode = options.quantize;
+  const bool full_integer = mode == "int8" || mode == "int16x8";
+  if (!mode.empty() && mode != "fp16" && mode != "int8-weights" && !full_integer) {
+    throw ConvertError("--quantize " + mode + ": expected fp16, int8-weights, int8 or int16x8");
   }
-  const int converted = ConvertWeightsToFloat16(graph);
-  report.steps.push_back({"weights-to-fp16", static_cast<int>(graph.live_op_count())});
-  report.notes.push_back("fp16: " + std::to_string(converted) +
-                         " weight tensors stored as float16, widened once into the arena "
-                         "head at AllocateTensors (included in the planned arena)");
+  if (options.integer_io && mode != "int8") {
+    throw ConvertError("--io int8 needs --quantize int8");
+  }
+  if (full_integer && options.calibration.empty()) {
+    throw ConvertError("--quantize " + mode +
+                       " needs calibration data: --calibrate NAME=FILE.npy for each input");
+  }
+  if (options.quantization_report && (mode.empty() || options.calibration.empty())) {
+    throw ConvertError("--report needs --quantize and --calibrate");
+  }
+  if (mode.empty()) return;
+  CalibrationSamples samples;
+  if (!options.calibration.empty()) samples = ReadCalibrationSamples(graph, options.calibration);
+  const IrGraph float_graph = graph;
+
+  if (mode == "fp16") {
+    const int converted = ConvertWeightsToFloat16(graph);
+    report.notes.push_back("fp16: " + std::to_string(converted) +
+                           " weight tensors stored as float16, widened once into the arena "
+                           "head at AllocateTensors (included in the planned arena)");
+  } else if (mode == "int8-weights") {
+    std::vector<std::string> float_ops;
+    const int converted = QuantizeWeightsToInt8(graph, &float_ops);
+    report.notes.push_back("int8-weights: " + std::to_string(converted) +
+                           " weight tensors stored as int8 (per output channel); kernels read "
+                           "them directly with float activations");
+    if (!float_ops.empty()) report.notes.push_back(FloatOpsNote(float_ops));
+  } else {
+    const auto type = mode == "int8" ? schema::TensorType::INT8 : schema::TensorType::INT16;
+    const auto ranges = Calibrate(float_graph, samples,
+                                  ParseCalibrationMethod(options.calibration_method),
+                                  type == schema::TensorType::INT8 ? 255 : 65535, options.progress);
+    IntegerQuantizeOptions integer_options;
+    integer_options.activations = type;
+    integer_options.integer_io = options.integer_io;
+    const QuantizeSummary summary = QuantizeIntegers(graph, ranges, integer_options);
+    report.notes.push_back(mode + ": " + std::to_string(summary.integer_ops) +
+                           " ops integer, calibrated on " +
+                           std::to_string(samples.samples.size()) + " sample(s) (" +
+                           options.calibration_method + ")");
+    if (!summary.float_ops.empty()) report.notes.push_back(FloatOpsNote(summary.float_ops));
+  }
+  if (options.quantization_report) {
+    report.quantization_table =
+        FormatQuantizationReport(CompareQuantized(float_graph, graph, samples));
+  }
+  graph.Compact();
+  report.steps.push_back({"quantize-" + mode, static_cast<int>(graph.live_op_count())});
 }
 
 ConvertResult FinishConversion(IrGraph& graph, const std::string& description,

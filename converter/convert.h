@@ -5,6 +5,7 @@
 #define EMBER_CONVERTER_CONVERT_H_
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -16,8 +17,21 @@ struct ConvertOptions {
   std::vector<std::string> inputs;
   std::vector<std::string> outputs;
   std::map<std::string, std::vector<int32_t>> input_shapes;
-  // "" (float32 weights) or "fp16"; see converter/quantize/.
+  // "" (float32), "fp16", "int8-weights", "int8" or "int16x8"; see
+  // converter/quantize/.
   std::string quantize;
+  // Calibration data: graph input name ("" when the graph has one input) ->
+  // .npy file (converter/quantize/calibrate.h). Needed by int8 and int16x8,
+  // and by `report` with any mode.
+  std::map<std::string, std::string> calibration;
+  // "minmax", "percentile" or "mse".
+  std::string calibration_method = "minmax";
+  // Model inputs and outputs in int8 instead of float (int8 mode only).
+  bool integer_io = false;
+  // Compare the quantized graph with the float one on the calibration data.
+  bool quantization_report = false;
+  // Calibration progress: (samples done, total) after each sample.
+  std::function<void(int, int)> progress;
 };
 
 struct PassStep {
@@ -35,6 +49,8 @@ struct ConvertReport {
   size_t model_bytes = 0;
   size_t arena_bytes = 0;
   std::vector<std::string> notes;
+  // The --report table (empty unless asked for).
+  std::string quantization_table;
 };
 
 struct ConvertResult {
@@ -56,6 +72,10 @@ class IrGraph;
 // The Ember-level passes every front end runs, in order, then the weight
 // quantization `options` ask for, recording the op count after each step.
 void RunEmberPasses(IrGraph& graph, const ConvertOptions& options, ConvertReport& report);
+
+// The quantization `options` ask for (nothing for float32), recording it in
+// the report; see converter/quantize/.
+void QuantizeGraph(IrGraph& graph, const ConvertOptions& options, ConvertReport& report);
 
 // Plans memory, serializes, and fills the report's totals. A planning failure
 // is reported together with the report's notes (they often explain it).

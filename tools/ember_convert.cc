@@ -1,10 +1,17 @@
-// ember-convert: TensorFlow frozen graph -> Ember model.
+// ember-convert: TensorFlow frozen graph or TensorFlow Lite model -> Ember
+// model.
 //
-//   ember-convert IN.pb -o OUT.ember [--inputs A,B] [--outputs X,Y]
-//                 [--input-shape NAME=d0,d1,...]... [--c-array OUT.h [--c-name NAME]]
+//   ember-convert IN.pb|IN.tflite -o OUT.ember [--inputs A,B] [--outputs X,Y]
+//                 [--input-shape NAME=d0,d1,...]...
+//                 [--quantize fp16|int8-weights|int8|int16x8]
+//                 [--calibrate [NAME=]FILE.npy]... [--calibration-method minmax|percentile|mse]
+//                 [--io float|int8] [--report] [--c-array OUT.h [--c-name NAME]]
 //
 // Exit codes: 0 converted, 1 error, 2 unsupported ops. On any failure no
 // output file is left behind (outputs are written to a temp file and renamed).
+#include <unistd.h>
+
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -21,9 +28,17 @@ namespace {
 using ember::convert::ConvertError;
 
 void Usage() {
-  std::cerr << "usage: ember-convert IN.pb -o OUT.ember [--inputs NAME,...] [--outputs NAME,...]\n"
-               "                     [--input-shape NAME=d0,d1,...]... [--quantize fp16]\n"
-               "                     [--c-array OUT.h] [--c-name NAME]\n";
+  std::cerr
+      << "usage: ember-convert IN.pb|IN.tflite -o OUT.ember [--inputs NAME,...] [--outputs NAME,...]\n"
+         "         [--input-shape NAME=d0,d1,...]...\n"
+         "         [--quantize fp16|int8-weights|int8|int16x8]\n"
+         "         [--calibrate [NAME=]FILE.npy]... [--calibration-method minmax|percentile|mse]\n"
+         "         [--io float|int8] [--report] [--c-array OUT.h] [--c-name NAME]\n"
+         "  --calibrate: one .npy per model input, holding one sample (the input's shape)\n"
+         "               or N samples (N, then the input's shape); NAME= may be left out\n"
+         "               when the model has one input. Needed by int8 and int16x8.\n"
+         "  --report:    per-layer SQNR of the quantized model against float on the\n"
+         "               calibration data, and the end-to-end output error.\n";
 }
 
 std::vector<std::string> SplitCommas(const std::string& text) {
@@ -93,7 +108,41 @@ void PrintReport(const ember::convert::ConvertReport& report) {
   std::printf("file size: %zu bytes -> %zu bytes\n", report.source_bytes, report.model_bytes);
   std::printf("planned arena: %zu bytes\n", report.arena_bytes);
   for (const std::string& note : report.notes) std::printf("note: %s\n", note.c_str());
+  if (!report.quantization_table.empty()) std::printf("%s", report.quantization_table.c_str());
 }
+
+// Calibration progress on stderr, shown once a run has taken a second: a
+// redrawn bar on a terminal, a line per quarter otherwise (logs).
+class ProgressBar {
+ public:
+  void Update(int done, int total) {
+    const auto now = std::chrono::steady_clock::now();
+    if (done == 1 || start_ == std::chrono::steady_clock::time_point()) start_ = now;
+    if (now - start_ < std::chrono::seconds(1) && done < total) return;
+    if (now - start_ < std::chrono::seconds(1) && !shown_) return;
+    shown_ = true;
+    if (isatty(STDERR_FILENO)) {
+      if (done < total && now - last_ < std::chrono::milliseconds(100)) return;
+      last_ = now;
+      constexpr int kWidth = 30;
+      const int filled = total > 0 ? kWidth * done / total : kWidth;
+      std::fprintf(stderr, "\rcalibrating [%s%s] %d/%d", std::string(filled, '#').c_str(),
+                   std::string(kWidth - filled, '.').c_str(), done, total);
+      if (done == total) std::fprintf(stderr, "\n");
+    } else {
+      const int quarter = total > 0 ? 4 * done / total : 4;
+      if (quarter == last_quarter_) return;
+      last_quarter_ = quarter;
+      std::fprintf(stderr, "calibrating: %d/%d samples\n", done, total);
+    }
+  }
+
+ private:
+  std::chrono::steady_clock::time_point start_;
+  std::chrono::steady_clock::time_point last_;
+  int last_quarter_ = 0;
+  bool shown_ = false;
+};
 
 }  // namespace
 
@@ -120,6 +169,25 @@ int main(int argc, char** argv) {
         options.input_shapes.insert(ParseInputShape(value()));
       } else if (arg == "--quantize") {
         options.quantize = value();
+      } else if (arg == "--calibrate") {
+        const std::string text = value();
+        const size_t equals = text.find('=');
+        const std::string name = equals == std::string::npos ? "" : text.substr(0, equals);
+        const std::string path = equals == std::string::npos ? text : text.substr(equals + 1);
+        if (path.empty()) throw ConvertError("--calibrate '" + text + "': expected [NAME=]FILE.npy");
+        if (!options.calibration.emplace(name, path).second) {
+          throw ConvertError("--calibrate: input '" + name + "' given twice");
+        }
+      } else if (arg == "--calibration-method") {
+        options.calibration_method = value();
+      } else if (arg == "--io") {
+        const std::string io = value();
+        if (io != "float" && io != "int8") {
+          throw ConvertError("--io " + io + ": expected float or int8");
+        }
+        options.integer_io = io == "int8";
+      } else if (arg == "--report") {
+        options.quantization_report = true;
       } else if (arg == "--c-array") {
         c_array_path = value();
       } else if (arg == "--c-name") {
@@ -139,6 +207,8 @@ int main(int argc, char** argv) {
       Usage();
       return 1;
     }
+    ProgressBar progress;
+    options.progress = [&progress](int done, int total) { progress.Update(done, total); };
     ember::convert::ConvertResult result = ember::convert::ConvertModel(input_path, options);
     {
       std::ifstream source(input_path, std::ios::binary | std::ios::ate);

@@ -18,8 +18,11 @@ bool HasConstantInputs(const IrGraph& graph, const IrOp& op) {
   return true;
 }
 
-void InferOp(IrGraph& graph, int op_index, bool fold) {
-  IrOp& op = graph.ops[op_index];
+namespace {
+
+// The op alone, reading copies of its input tensors and writing fresh
+// non-constant outputs.
+IrGraph SingleOpGraph(const IrGraph& graph, const IrOp& op) {
   IrGraph single;
   std::vector<int> inputs;
   for (int t : op.inputs) {
@@ -43,6 +46,41 @@ void InferOp(IrGraph& graph, int op_index, bool fold) {
   for (int t : inputs) {
     if (t >= 0 && !single.tensors[t].constant) single.inputs.push_back(t);
   }
+  return single;
+}
+
+}  // namespace
+
+Status PrepareOp(const IrGraph& graph, const IrOp& op, std::string* message) {
+  const std::vector<uint8_t> bytes = SerializeModel(SingleOpGraph(graph, op).ToModel("check"));
+  const AlignedBuffer model_bytes(bytes.data(), bytes.size());
+  StringErrorReporter reporter;
+  Model model;
+  Status status = Model::Load(model_bytes.data(), model_bytes.size(), &reporter, &model);
+  if (status == Status::kOk) {
+    OpResolver<256> resolver;
+    kernels::RegisterAllKernels(resolver);
+    size_t arena_size = size_t{1} << 20;
+    for (int t : op.outputs) {
+      arena_size += 2 * static_cast<size_t>(graph.tensors[t].num_elements()) *
+                    TensorTypeSize(graph.tensors[t].type);
+    }
+    for (;;) {
+      AlignedBuffer arena(arena_size);
+      Interpreter interpreter(model, resolver, arena.data(), arena.size(), &reporter);
+      status = interpreter.AllocateTensors();
+      if (status != Status::kArenaTooSmall || arena_size >= (size_t{1} << 34)) break;
+      arena_size *= 4;
+      reporter.message.clear();
+    }
+  }
+  if (message != nullptr) *message = reporter.message;
+  return status;
+}
+
+void InferOp(IrGraph& graph, int op_index, bool fold) {
+  IrOp& op = graph.ops[op_index];
+  IrGraph single = SingleOpGraph(graph, op);
   const std::vector<uint8_t> bytes = SerializeModel(single.ToModel("constant folding"));
   const AlignedBuffer model_bytes(bytes.data(), bytes.size());
 

@@ -5,9 +5,18 @@
 #ifndef EMBER_CONVERTER_IR_EVALUATE_H_
 #define EMBER_CONVERTER_IR_EVALUATE_H_
 
+#include <string>
+
 #include "converter/ir/graph.h"
+#include "interpreter/status.h"
 
 namespace ember::convert {
+
+// Runs the op's kernel's Prepare on the op as the graph declares it (types,
+// quantization and shapes included) and returns its status, with the
+// kernel's message in *message. The quantizer uses it to learn whether a
+// kernel accepts an op in integer form.
+Status PrepareOp(const IrGraph& graph, const IrOp& op, std::string* message);
 
 // True when every present input of the op is a constant.
 bool HasConstantInputs(const IrGraph& graph, const IrOp& op);

@@ -87,12 +87,14 @@ std::string RunCase(const TfCase& c, const std::string& quantize = "",
   options.quantize = quantize;
   for (const auto& input : c.inputs) {
     options.inputs.push_back(input.first);
+    options.calibration[input.first] = kDataDir + "/" + input.second;
     npy::Array array;
     std::string error;
     if (!npy::ReadFile(kDataDir + "/" + input.second, &array, &error)) return error;
     options.input_shapes[input.first] = std::vector<int32_t>(array.shape.begin(), array.shape.end());
   }
   for (const auto& output : c.outputs) options.outputs.push_back(output.first);
+  if (quantize != "int8" && quantize != "int16x8") options.calibration.clear();
   convert::ConvertResult converted;
   try {
     converted = convert::ConvertTensorFlow(kDataDir + "/" + c.model, options);
@@ -147,6 +149,10 @@ std::string RunCase(const TfCase& c, const std::string& quantize = "",
     const float* got = view.data_as<float>();
     double range = 0;
     for (float value : expected) range = std::max(range, std::fabs(double(value)));
+    double worst = 0;
+    for (size_t k = 0; k < expected.size(); ++k) {
+      worst = std::max(worst, std::fabs(double(got[k]) - expected[k]));
+    }
     for (size_t k = 0; k < expected.size(); ++k) {
       const double diff = std::fabs(double(got[k]) - expected[k]);
       const double allowed = !quantize.empty() ? range_fraction * range + c.atol
@@ -154,7 +160,9 @@ std::string RunCase(const TfCase& c, const std::string& quantize = "",
                                                : c.atol + c.rtol * std::fabs(expected[k]);
       if (!(diff <= allowed)) {
         failures += name + "[" + std::to_string(k) + "] = " + std::to_string(got[k]) +
-                    ", expected " + std::to_string(expected[k]) + "; ";
+                    ", expected " + std::to_string(expected[k]) + " (max |error| " +
+                    std::to_string(worst) + " = " + std::to_string(worst / range) +
+                    " of the output's range " + std::to_string(range) + "); ";
         break;
       }
     }
@@ -188,6 +196,46 @@ TEST_P(TfCaseTest, Fp16WeightsWithinBound) {
   if (skip.count(c.name)) GTEST_SKIP() << "listed in tf_skip.tsv";
   EXPECT_EQ(RunCase(c, "fp16", 0.03), "") << c.name;
 }
+
+// Quantized conversions are held to a bound per model family and mode,
+// listed with its reason in quantized_bounds.tsv: max |error| <= bound *
+// max |reference| (+ the case's atol). Full-integer modes calibrate on the
+// case's own input, as the quantization issue prescribes.
+struct QuantizedBound {
+  std::string prefix;
+  std::string mode;
+  double fraction = 0;
+};
+
+std::vector<QuantizedBound> LoadQuantizedBounds() {
+  std::vector<QuantizedBound> bounds;
+  std::ifstream file(std::string(EMBER_SOURCE_DIR) + "/tests/e2e/quantized_bounds.tsv");
+  std::string line;
+  while (std::getline(file, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    const std::vector<std::string> columns = Split(line, '\t');
+    if (columns.size() < 3) continue;
+    bounds.push_back({columns[0], columns[1], std::stod(columns[2])});
+  }
+  return bounds;
+}
+
+void ExpectQuantizedWithinBound(const TfCase& c, const std::string& mode) {
+  static const std::map<std::string, std::string> skip = LoadSkipList();
+  if (skip.count(c.name)) GTEST_SKIP() << "listed in tf_skip.tsv";
+  static const std::vector<QuantizedBound> bounds = LoadQuantizedBounds();
+  for (const QuantizedBound& bound : bounds) {
+    if (bound.mode == mode && c.name.rfind(bound.prefix, 0) == 0) {
+      EXPECT_EQ(RunCase(c, mode, bound.fraction), "") << c.name << " --quantize " << mode;
+      return;
+    }
+  }
+  ADD_FAILURE() << c.name << ": no bound for --quantize " << mode << " in quantized_bounds.tsv";
+}
+
+TEST_P(TfCaseTest, Int8WeightsWithinBound) { ExpectQuantizedWithinBound(GetParam(), "int8-weights"); }
+TEST_P(TfCaseTest, Int8WithinBound) { ExpectQuantizedWithinBound(GetParam(), "int8"); }
+TEST_P(TfCaseTest, Int16x8WithinBound) { ExpectQuantizedWithinBound(GetParam(), "int16x8"); }
 
 std::string CaseName(const ::testing::TestParamInfo<TfCase>& info) {
   std::string name = info.param.name;

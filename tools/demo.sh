@@ -20,16 +20,32 @@ echo
 echo "== ember-run on $(basename "$example")/test_images.npy (360 held-out digits)"
 "$build/tools/ember-run" "$out/digits.ember" --input input="$example/test_images.npy" \
   --output-dir "$out" --repeat 20
+mkdir -p "$out/float" "$out/int8"
+mv "$out/probabilities.npy" "$out/float/"
 echo
-/usr/bin/python3 - "$out/probabilities.npy" "$example" "$out/digits.ember" <<'PY'
+echo "== ember-convert --quantize int8, calibrated on 360 training images"
+"$build/tools/ember-convert" "$example/digits.pb" -o "$out/digits_int8.ember" \
+  --input-shape input=360,8,8,1 --outputs probabilities \
+  --quantize int8 --calibrate input="$example/calibration_images.npy"
+echo
+echo "== ember-run int8 model"
+"$build/tools/ember-run" "$out/digits_int8.ember" --input input="$example/test_images.npy" \
+  --output-dir "$out/int8" --repeat 20
+echo
+/usr/bin/python3 - "$out" "$example" <<'PY'
 import os, sys
 import numpy as np
-got = np.load(sys.argv[1])
-labels = np.load(os.path.join(sys.argv[2], "test_labels.npy"))
-reference = np.load(os.path.join(sys.argv[2], "expected_probabilities.npy"))
-accuracy = float((got.argmax(axis=1) == labels).mean())
-print(f"accuracy on held-out digits: {accuracy * 100:.2f}% ({int((got.argmax(axis=1) == labels).sum())}/{len(labels)})")
-print(f"max |ember - tensorflow reference|: {np.abs(got - reference).max():.2e}")
-print(f"model file: {os.path.getsize(sys.argv[3])} bytes "
-      f"(frozen graph: {os.path.getsize(os.path.join(sys.argv[2], 'digits.pb'))} bytes)")
+out, example = sys.argv[1], sys.argv[2]
+labels = np.load(os.path.join(example, "test_labels.npy"))
+reference = np.load(os.path.join(example, "expected_probabilities.npy"))
+accuracies = {}
+for mode, model in (("float", "digits.ember"), ("int8", "digits_int8.ember")):
+    got = np.load(os.path.join(out, mode, "probabilities.npy"))
+    correct = int((got.argmax(axis=1) == labels).sum())
+    accuracies[mode] = 100.0 * correct / len(labels)
+    print(f"{mode:5s}: accuracy on held-out digits {accuracies[mode]:.2f}% ({correct}/{len(labels)}), "
+          f"max |ember - tensorflow reference| {np.abs(got - reference).max():.2e}, "
+          f"model file {os.path.getsize(os.path.join(out, model))} bytes")
+print(f"int8 loses {accuracies['float'] - accuracies['int8']:.2f} percentage points "
+      f"(frozen graph: {os.path.getsize(os.path.join(example, 'digits.pb'))} bytes)")
 PY

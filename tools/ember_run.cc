@@ -6,6 +6,7 @@
 // from the model's is resized before planning (the kernels derive every other
 // shape from it). Prints the median Invoke latency and the arena bytes.
 #include <algorithm>
+#include <cmath>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -90,6 +91,35 @@ bool ToTensorBytes(const ember::npy::Array& array, TensorType type, std::vector<
   *error = std::string("the model input is ") + ember::TensorTypeName(type) + ", the file holds " +
            ember::npy::DescrOf(array.dtype);
   return false;
+}
+
+// A quantized (int8/int16) input given real values as a float .npy: the
+// values are quantized with the input's own scale and zero point, as the
+// firmware would before Invoke.
+bool QuantizeFloatInput(const ember::npy::Array& array, const ember::TensorView& view,
+                        std::vector<uint8_t>* bytes, std::string* error) {
+  std::vector<float> values;
+  if (!ember::npy::ToFloat32(array, &values, error)) return false;
+  const ember::QuantParams params = view.quant();
+  const bool int8 = view.type == TensorType::INT8;
+  const double low = int8 ? -128.0 : -32768.0;
+  const double high = int8 ? 127.0 : 32767.0;
+  bytes->resize(values.size() * (int8 ? 1 : 2));
+  for (size_t i = 0; i < values.size(); ++i) {
+    const double q = std::clamp(
+        static_cast<double>(std::round(values[i] / params.scale)) + params.zero_point, low, high);
+    if (int8) {
+      (*bytes)[i] = static_cast<uint8_t>(static_cast<int8_t>(q));
+    } else {
+      const auto narrow = static_cast<int16_t>(q);
+      std::memcpy(bytes->data() + 2 * i, &narrow, 2);
+    }
+  }
+  return true;
+}
+
+bool IsFloatArray(const ember::npy::Array& array) {
+  return array.dtype == ember::npy::DType::kFloat32 || array.dtype == ember::npy::DType::kFloat64;
 }
 
 }  // namespace
@@ -195,7 +225,16 @@ int main(int argc, char** argv) {
       ember::TensorView view = interpreter.input(i);
       std::vector<uint8_t> bytes;
       std::string error;
-      if (!ToTensorBytes(arrays[i], view.type, &bytes, &error)) {
+      const bool quantize = (view.type == TensorType::INT8 || view.type == TensorType::INT16) &&
+                            view.quantization != nullptr && IsFloatArray(arrays[i]);
+      if (quantize) {
+        if (!QuantizeFloatInput(arrays[i], view, &bytes, &error)) {
+          return Die("input '" + input_name(i) + "': " + error);
+        }
+        std::printf("input %zu '%s': float values quantized to %s (scale %g, zero point %d)\n", i,
+                    input_name(i).c_str(), ember::TensorTypeName(view.type),
+                    static_cast<double>(view.quant().scale), static_cast<int>(view.quant().zero_point));
+      } else if (!ToTensorBytes(arrays[i], view.type, &bytes, &error)) {
         return Die("input '" + input_name(i) + "': " + error);
       }
       if (bytes.size() != view.bytes()) {

@@ -49,6 +49,9 @@ PROTO_FILE = "graph_def.proto"
 # when numpy is upgraded.
 SEED = 20240
 NUM_TEST = 360          # ~20% of the 1797 images, held out from training
+# Training images saved for int8 calibration (ember-convert --calibrate):
+# calibration must not see the held-out test images.
+NUM_CALIBRATION = 360
 NUM_CLASSES = 10
 
 EPOCHS = 30
@@ -485,6 +488,8 @@ def main():
             f.write(graph.SerializeToString(deterministic=True))
         np.save(images_path, test_images)
         np.save(os.path.join(args.out_dir, "test_labels.npy"), y_test.astype(np.int32))
+        np.save(os.path.join(args.out_dir, "calibration_images.npy"),
+                x_train[:NUM_CALIBRATION].astype(np.float32))
 
         if args.tfref:
             reference = run_tfref(args.tfref, os.path.abspath(pb_path),

@@ -190,8 +190,14 @@ schema::ModelT IrGraph::ToModel(const std::string& description) const {
                                          tensor.data.data(), tensor.data.size())
                    : builder.AddTensor(tensor.name, tensor.type, tensor.shape);
     if (!tensor.quantization.empty()) {
+      // Absent zero points read as 0: symmetric per-channel weights then
+      // carry no 8-byte zero per channel.
+      const auto& zero_points = tensor.quantization.zero_points;
+      const bool all_zero = std::all_of(zero_points.begin(), zero_points.end(),
+                                        [](int64_t z) { return z == 0; });
       builder.SetQuantization(index[t], tensor.quantization.scales,
-                              tensor.quantization.zero_points, tensor.quantization.axis);
+                              all_zero ? std::vector<int64_t>() : zero_points,
+                              tensor.quantization.axis);
     }
   }
   auto map = [&](const std::vector<int>& list) {

@@ -110,8 +110,10 @@ std::vector<uint8_t> BytesOf(const std::vector<T>& values) {
   return bytes;
 }
 
-// Symmetric int8 weights with one scale per slice along `axis`.
-IrTensor QuantizeWeights(const IrTensor& weights, int axis) {
+// Symmetric int8 weights with one scale per slice along `axis`, at least
+// `min_scales[c]` where given.
+IrTensor QuantizeWeights(const IrTensor& weights, int axis,
+                         const std::vector<double>& min_scales = {}) {
   const int rank = static_cast<int>(weights.shape.size());
   const int64_t channels = rank == 0 ? 1 : weights.shape[axis];
   int64_t inner = 1;
@@ -128,9 +130,11 @@ IrTensor QuantizeWeights(const IrTensor& weights, int axis) {
   out.shape = weights.shape;
   out.constant = true;
   out.quantization.axis = axis;
-  for (double m : max_abs) {
+  for (size_t c = 0; c < max_abs.size(); ++c) {
+    double scale = max_abs[c] / 127.0;
+    if (c < min_scales.size()) scale = std::max(scale, min_scales[c]);
     // All-zero channels get any positive scale; their values stay 0.
-    out.quantization.scales.push_back(m > 0.0 ? static_cast<float>(m / 127.0) : 1.0f);
+    out.quantization.scales.push_back(scale > 0.0 ? static_cast<float>(scale) : 1.0f);
     out.quantization.zero_points.push_back(0);
   }
   std::vector<int8_t> q(values.size());
@@ -143,8 +147,10 @@ IrTensor QuantizeWeights(const IrTensor& weights, int axis) {
   return out;
 }
 
-// Bias of an op with weights: scale input_scale * weight_scale[c], zero
-// point 0, int32 (int64 beside int16 activations).
+// Bias of an op with weights: int32 (int64 beside int16 activations) at
+// scale input_scale * weight_scale[c], zero point 0. The scale is implied by
+// the op's input and weights, so the model does not store it (4 bytes per
+// channel; kernels never read it).
 IrTensor QuantizeBias(const IrTensor& bias, float input_scale, const IrQuantization& weights,
                       TensorType activations) {
   const std::vector<float> values = bias.AsFloats();
@@ -156,8 +162,6 @@ IrTensor QuantizeBias(const IrTensor& bias, float input_scale, const IrQuantizat
   for (size_t c = 0; c < values.size(); ++c) {
     const float weight_scale = weights.scales.size() == 1 ? weights.scales[0] : weights.scales[c];
     const double scale = static_cast<double>(input_scale) * static_cast<double>(weight_scale);
-    out.quantization.scales.push_back(static_cast<float>(scale));
-    out.quantization.zero_points.push_back(0);
     quantized[c] = std::round(values[c] / scale);
   }
   if (activations == TensorType::INT16) {
@@ -168,7 +172,9 @@ IrTensor QuantizeBias(const IrTensor& bias, float input_scale, const IrQuantizat
   } else {
     out.type = TensorType::INT32;
     std::vector<int32_t> q;
-    for (double v : quantized) q.push_back(static_cast<int32_t>(std::clamp(v, -2147483647.0, 2147483647.0)));
+    for (double v : quantized) {
+      q.push_back(static_cast<int32_t>(std::clamp(v, -2147483647.0, 2147483647.0)));
+    }
     out.data = BytesOf(q);
   }
   return out;
@@ -344,7 +350,6 @@ class IntegerQuantizer {
           *reason = "its weights are not float constants";
           return false;
         }
-        candidate.inputs[slot] = AddConstant(QuantizeWeights(tensor, weights.channel_axis));
       } else if (float_activation_[t]) {
         candidate.inputs[slot] = IntegerOf(t);
       } else if (tensor.constant && tensor.type == TensorType::FLOAT32 &&
@@ -352,16 +357,8 @@ class IntegerQuantizer {
         candidate.inputs[slot] = AddConstant(QuantizeConstant(tensor, type));
       }
     }
-    const int bias = weights.bias;
-    if (bias >= 0 && bias < static_cast<int>(op.inputs.size()) && op.inputs[bias] >= 0) {
-      const IrTensor& tensor = graph_.tensors[op.inputs[bias]];
-      if (!tensor.constant || tensor.type != TensorType::FLOAT32) {
-        *reason = "its bias is not a float constant";
-        return false;
-      }
-      const float input_scale = graph_.tensors[candidate.inputs[0]].quantization.scales[0];
-      candidate.inputs[bias] = AddConstant(QuantizeBias(
-          tensor, input_scale, graph_.tensors[candidate.inputs[weights.filter]].quantization, type));
+    if (weights.filter >= 0 && !QuantizeWeightsAndBias(op, weights, candidate, reason)) {
+      return false;
     }
     std::vector<IrQuantization> output_quantization;
     for (size_t k = 0; k < op.outputs.size(); ++k) {
@@ -395,6 +392,40 @@ class IntegerQuantizer {
       integer_of_[t] = t;
     }
     ops_.push_back(std::move(candidate));
+    return true;
+  }
+
+  // Quantizes the filter and the bias of an op with weights, the input being
+  // quantized already. A channel whose weights are tiny next to its bias
+  // (batch-norm folding leaves such dead channels: weights ~1e-12, bias
+  // ~0.1) gets a weight scale large enough for the bias to fit the
+  // accumulator type, as TFLite's quantizer does; otherwise the bias would
+  // saturate and that channel's output be wrong.
+  bool QuantizeWeightsAndBias(const IrOp& op, const WeightSlots& weights, IrOp& candidate,
+                              std::string* reason) {
+    const float input_scale = graph_.tensors[candidate.inputs[0]].quantization.scales[0];
+    const int bias = weights.bias < static_cast<int>(op.inputs.size()) ? op.inputs[weights.bias] : -1;
+    std::vector<double> min_scales;
+    if (bias >= 0) {
+      const IrTensor& tensor = graph_.tensors[bias];
+      if (!tensor.constant || tensor.type != TensorType::FLOAT32) {
+        *reason = "its bias is not a float constant";
+        return false;
+      }
+      // Half the int32 range, leaving room for the products' sum.
+      const double bias_limit = options_.activations == TensorType::INT16 ? 1e15 : 1073741823.0;
+      for (float b : tensor.AsFloats()) {
+        min_scales.push_back(std::fabs(b) / (static_cast<double>(input_scale) * bias_limit));
+      }
+    }
+    candidate.inputs[weights.filter] = AddConstant(
+        QuantizeWeights(graph_.tensors[op.inputs[weights.filter]], weights.channel_axis, min_scales));
+    if (bias >= 0) {
+      candidate.inputs[weights.bias] = AddConstant(
+          QuantizeBias(graph_.tensors[bias], input_scale,
+                       graph_.tensors[candidate.inputs[weights.filter]].quantization,
+                       options_.activations));
+    }
     return true;
   }
 

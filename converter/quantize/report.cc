@@ -76,6 +76,26 @@ std::vector<uint8_t> ToInput(const std::vector<uint8_t>& sample, const IrTensor&
   return bytes;
 }
 
+// Values rounded to `tensor`'s integer grid and back (unchanged for float).
+std::vector<double> Rounded(const std::vector<double>& values, const IrTensor& tensor) {
+  if (tensor.quantization.empty() ||
+      (tensor.type != TensorType::INT8 && tensor.type != TensorType::INT16)) {
+    return values;
+  }
+  const double scale = tensor.quantization.scales[0];
+  const double zero_point = static_cast<double>(tensor.quantization.zero_points.empty()
+                                                    ? 0
+                                                    : tensor.quantization.zero_points[0]);
+  const double low = tensor.type == TensorType::INT8 ? -128.0 : -32768.0;
+  const double high = tensor.type == TensorType::INT8 ? 127.0 : 32767.0;
+  std::vector<double> rounded(values.size());
+  for (size_t i = 0; i < values.size(); ++i) {
+    const double q = std::clamp(std::round(values[i] / scale) + zero_point, low, high);
+    rounded[i] = (q - zero_point) * scale;
+  }
+  return rounded;
+}
+
 void Accumulate(const std::vector<double>& reference, const std::vector<double>& actual,
                 ErrorSums& sums) {
   for (size_t i = 0; i < reference.size() && i < actual.size(); ++i) {
@@ -108,6 +128,7 @@ QuantizationReport CompareQuantized(const IrGraph& float_graph, const IrGraph& q
     for (int t : op.outputs) producer[t] = schema::EnumNameOpCode(op.code);
   }
   std::vector<ErrorSums> layer(float_graph.tensors.size());
+  std::vector<ErrorSums> rounding(float_graph.tensors.size());
   std::vector<ErrorSums> output(float_graph.outputs.size());
   for (const auto& sample : samples.samples) {
     for (size_t k = 0; k < sample.size(); ++k) {
@@ -122,8 +143,9 @@ QuantizationReport CompareQuantized(const IrGraph& float_graph, const IrGraph& q
       const TensorView expected = reference.Value(static_cast<int>(t));
       const TensorView actual = candidate.Value(static_cast<int>(t));
       if (expected.data == nullptr || actual.data == nullptr) continue;
-      Accumulate(RealValues(expected, float_graph.tensors[t]),
-                 RealValues(actual, quantized.tensors[t]), layer[t]);
+      const std::vector<double> reference_values = RealValues(expected, float_graph.tensors[t]);
+      Accumulate(reference_values, RealValues(actual, quantized.tensors[t]), layer[t]);
+      Accumulate(reference_values, Rounded(reference_values, quantized.tensors[t]), rounding[t]);
     }
     for (size_t k = 0; k < float_graph.outputs.size(); ++k) {
       const int f = float_graph.outputs[k];
@@ -141,7 +163,7 @@ QuantizationReport CompareQuantized(const IrGraph& float_graph, const IrGraph& q
     if (layer[t].count == 0.0) continue;
     report.layers.push_back({float_graph.tensors[t].name, producer[t],
                              schema::EnumNameTensorType(quantized.tensors[t].type),
-                             layer[t].sqnr_db()});
+                             layer[t].sqnr_db(), rounding[t].sqnr_db()});
   }
   std::stable_sort(report.layers.begin(), report.layers.end(),
                    [](const LayerError& a, const LayerError& b) { return a.sqnr_db < b.sqnr_db; });
@@ -162,12 +184,13 @@ std::string FormatQuantizationReport(const QuantizationReport& report) {
   std::string text = "per-layer SQNR against float on " + std::to_string(report.samples) +
                      " calibration sample(s), lowest first:\n";
   char line[256];
-  std::snprintf(line, sizeof(line), "  %-*s  %-24s %-8s %9s\n", static_cast<int>(name_width),
-                "tensor", "op", "type", "SQNR dB");
+  std::snprintf(line, sizeof(line), "  %-*s  %-24s %-8s %9s %14s\n", static_cast<int>(name_width),
+                "tensor", "op", "type", "SQNR dB", "own rounding");
   text += line;
   for (const LayerError& layer : report.layers) {
-    std::snprintf(line, sizeof(line), "  %-*s  %-24s %-8s %9s\n", static_cast<int>(name_width),
-                  layer.tensor.c_str(), layer.op.c_str(), layer.type.c_str(), Db(layer.sqnr_db).c_str());
+    std::snprintf(line, sizeof(line), "  %-*s  %-24s %-8s %9s %14s\n",
+                  static_cast<int>(name_width), layer.tensor.c_str(), layer.op.c_str(),
+                  layer.type.c_str(), Db(layer.sqnr_db).c_str(), Db(layer.rounding_sqnr_db).c_str());
     text += line;
   }
   text += "end-to-end output error:\n";

@@ -5,9 +5,13 @@
 // integer.h), so tensor t of both graphs holds the same value: float in one,
 // int8/int16 (dequantized here) or float in the other. SQNR is
 // 10 log10(sum x^2 / sum (x - x')^2) over every element of every sample.
+// Each layer also gets the SQNR its own encoding alone would cost (the float
+// values rounded to its scale and zero point), so a table row tells whether
+// a layer's range is the problem or the error arrives from upstream.
 #ifndef EMBER_CONVERTER_QUANTIZE_REPORT_H_
 #define EMBER_CONVERTER_QUANTIZE_REPORT_H_
 
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -21,6 +25,10 @@ struct LayerError {
   std::string op;    // the op computing it, e.g. "CONV_2D"
   std::string type;  // its type in the quantized graph
   double sqnr_db = 0.0;
+  // SQNR of rounding the float values to this tensor's own quantization
+  // alone (inf for a float tensor): the part of the loss this layer's
+  // encoding causes, against sqnr_db's loss accumulated from every layer.
+  double rounding_sqnr_db = INFINITY;
 };
 
 struct OutputError {

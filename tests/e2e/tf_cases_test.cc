@@ -81,8 +81,11 @@ std::map<std::string, std::string> LoadSkipList() {
 //
 // With `quantize` set, outputs are held to a bound relative to the reference's
 // range instead of the case's float tolerance: `range_fraction` * max|ref|.
+//
+// With `min_sqnr_db` set instead, each output's SQNR against the reference
+// (10 log10 of sum ref^2 / sum (ember - ref)^2) must reach it.
 std::string RunCase(const TfCase& c, const std::string& quantize = "",
-                    double range_fraction = 0.0) {
+                    double range_fraction = 0.0, double min_sqnr_db = 0.0) {
   convert::ConvertOptions options;
   options.quantize = quantize;
   for (const auto& input : c.inputs) {
@@ -149,9 +152,20 @@ std::string RunCase(const TfCase& c, const std::string& quantize = "",
     const float* got = view.data_as<float>();
     double range = 0;
     for (float value : expected) range = std::max(range, std::fabs(double(value)));
-    double worst = 0;
+    double worst = 0, signal = 0, noise = 0;
     for (size_t k = 0; k < expected.size(); ++k) {
-      worst = std::max(worst, std::fabs(double(got[k]) - expected[k]));
+      const double error = double(got[k]) - expected[k];
+      worst = std::max(worst, std::fabs(error));
+      signal += double(expected[k]) * expected[k];
+      noise += error * error;
+    }
+    if (min_sqnr_db > 0) {
+      const double sqnr = noise == 0 ? INFINITY : 10 * std::log10(signal / noise);
+      if (!(sqnr >= min_sqnr_db)) {
+        failures += name + ": SQNR " + std::to_string(sqnr) + " dB < " +
+                    std::to_string(min_sqnr_db) + " (max |error| " + std::to_string(worst) + "); ";
+      }
+      continue;
     }
     for (size_t k = 0; k < expected.size(); ++k) {
       const double diff = std::fabs(double(got[k]) - expected[k]);
@@ -198,13 +212,13 @@ TEST_P(TfCaseTest, Fp16WeightsWithinBound) {
 }
 
 // Quantized conversions are held to a bound per model family and mode,
-// listed with its reason in quantized_bounds.tsv: max |error| <= bound *
-// max |reference| (+ the case's atol). Full-integer modes calibrate on the
+// listed with its reason in quantized_bounds.tsv: each output's SQNR against
+// the reference at least `min_sqnr_db`. Full-integer modes calibrate on the
 // case's own input, as the quantization issue prescribes.
 struct QuantizedBound {
   std::string prefix;
   std::string mode;
-  double fraction = 0;
+  double min_sqnr_db = 0;
 };
 
 std::vector<QuantizedBound> LoadQuantizedBounds() {
@@ -226,7 +240,7 @@ void ExpectQuantizedWithinBound(const TfCase& c, const std::string& mode) {
   static const std::vector<QuantizedBound> bounds = LoadQuantizedBounds();
   for (const QuantizedBound& bound : bounds) {
     if (bound.mode == mode && c.name.rfind(bound.prefix, 0) == 0) {
-      EXPECT_EQ(RunCase(c, mode, bound.fraction), "") << c.name << " --quantize " << mode;
+      EXPECT_EQ(RunCase(c, mode, 0.0, bound.min_sqnr_db), "") << c.name << " --quantize " << mode;
       return;
     }
   }

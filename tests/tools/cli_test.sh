@@ -62,5 +62,35 @@ head -c 1000 "$tmp/digits.ember" >"$tmp/short.ember"
 check "corrupt model exit 1" test $? = 1
 check "corrupt model message" grep -q "invalid model" "$tmp/err"
 
+# Quantization flags: misuse gets a clear error and no file.
+"$convert" "$digits/digits.pb" -o "$tmp/q.ember" --input-shape input=360,8,8,1 --quantize int8 >"$tmp/out" 2>"$tmp/err"
+check "int8 without calibration exit 1" test $? = 1
+check "int8 without calibration message" grep -q "needs calibration data: --calibrate" "$tmp/err"
+check "int8 without calibration: no output" test ! -e "$tmp/q.ember"
+"$convert" "$digits/digits.pb" -o "$tmp/q.ember" --input-shape input=360,8,8,1 --quantize fp16 --io int8 >"$tmp/out" 2>"$tmp/err"
+check "--io int8 needs int8" grep -q -- "--io int8 needs --quantize int8" "$tmp/err"
+"$convert" "$digits/digits.pb" -o "$tmp/q.ember" --input-shape input=360,8,8,1 --quantize int8 \
+  --calibrate "input=$digits/test_labels.npy" >"$tmp/out" 2>"$tmp/err"
+check "calibration shape mismatch exit 1" test $? = 1
+check "calibration shape mismatch names file and shapes" grep -q "test_labels.npy: calibration data of shape (360,) does not fit input 'input' of shape (360, 8, 8, 1)" "$tmp/err"
+"$convert" "$digits/digits.pb" -o "$tmp/q.ember" --input-shape input=360,8,8,1 --quantize int8 \
+  --calibrate "nosuch=$digits/calibration_images.npy" >"$tmp/out" 2>"$tmp/err"
+check "calibration for an unknown input" grep -q "no calibration data for input 'input'" "$tmp/err"
+"$convert" "$digits/digits.pb" -o "$tmp/q.ember" --input-shape input=360,8,8,1 --quantize int8 \
+  --calibrate "$digits/calibration_images.npy" --calibration-method kl >"$tmp/out" 2>"$tmp/err"
+check "unknown calibration method" grep -q "expected minmax, percentile or mse" "$tmp/err"
+
+# int8 with integer I/O and the report: the table and int8 edges.
+"$convert" "$digits/digits.pb" -o "$tmp/q.ember" --input-shape input=360,8,8,1 --outputs probabilities \
+  --quantize int8 --calibrate "$digits/calibration_images.npy" --calibration-method mse --io int8 \
+  --report >"$tmp/report" 2>&1
+check "int8 --io int8 converts" test $? = 0
+check "report: per-layer table" grep -q "per-layer SQNR" "$tmp/report"
+check "report: end-to-end error" grep -q "^  probabilities .* 1$" "$tmp/report"
+check "int8 model has no float edges" sh -c "! grep -q 'QUANTIZE' '$tmp/report'"
+"$run" "$tmp/q.ember" --input "input=$digits/test_images.npy" --output-dir "$tmp" >"$tmp/run" 2>&1
+check "run quantizes float data for an int8 input" grep -q "float values quantized to int8" "$tmp/run"
+check "int8 output written as int8" grep -q "'probabilities': int8 (360, 10)" "$tmp/run"
+
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -9,21 +9,52 @@ function(ember_require found package what)
   endif()
 endfunction()
 
+# The two header-only libraries the runtime uses come from the build machine's
+# /usr/include. A cross build (toolchains/) must not put /usr/include on its
+# include path (glibc headers would shadow newlib's), so there they are reached
+# through a build-tree folder holding only symlinks to them.
+set(_ember_host_find)
+if(CMAKE_CROSSCOMPILING)
+  # Generic (bare-metal) platforms search no system folders: name them.
+  set(_ember_host_find PATHS /usr/local/include /usr/include NO_CMAKE_FIND_ROOT_PATH)
+  set(EMBER_CROSS_INCLUDE "${CMAKE_BINARY_DIR}/host-headers")
+  file(MAKE_DIRECTORY "${EMBER_CROSS_INCLUDE}")
+endif()
+# Cross builds: makes host-headers/LINK_NAME a symlink to TARGET.
+function(ember_cross_header_link link_name target)
+  if(CMAKE_CROSSCOMPILING)
+    file(CREATE_LINK "${target}" "${EMBER_CROSS_INCLUDE}/${link_name}" SYMBOLIC)
+  endif()
+endfunction()
+
 # flatbuffers: headers for everyone, flatc on the build machine.
-find_path(EMBER_FLATBUFFERS_INCLUDE flatbuffers/flatbuffers.h)
+find_path(EMBER_FLATBUFFERS_INCLUDE flatbuffers/flatbuffers.h ${_ember_host_find})
 ember_require(EMBER_FLATBUFFERS_INCLUDE libflatbuffers-dev "flatbuffers headers")
 find_program(EMBER_FLATC flatc)
 ember_require(EMBER_FLATC flatbuffers-compiler "flatc")
+set(_ember_flatbuffers_dir "${EMBER_FLATBUFFERS_INCLUDE}")
+if(CMAKE_CROSSCOMPILING)
+  ember_cross_header_link(flatbuffers "${EMBER_FLATBUFFERS_INCLUDE}/flatbuffers")
+  set(_ember_flatbuffers_dir "${EMBER_CROSS_INCLUDE}")
+endif()
 add_library(ember::flatbuffers_headers INTERFACE IMPORTED)
 set_target_properties(ember::flatbuffers_headers PROPERTIES
-  INTERFACE_INCLUDE_DIRECTORIES "${EMBER_FLATBUFFERS_INCLUDE}")
+  INTERFACE_INCLUDE_DIRECTORIES "${_ember_flatbuffers_dir}")
 
 # gemmlowp: header-only fixed-point primitives used by the integer kernels.
-find_path(EMBER_GEMMLOWP_INCLUDE fixedpoint/fixedpoint.h PATH_SUFFIXES gemmlowp)
+# Only its headers, also on the host (the gemmlowp CMake target would link an
+# x86 library and pthread).
+find_path(EMBER_GEMMLOWP_INCLUDE fixedpoint/fixedpoint.h PATH_SUFFIXES gemmlowp ${_ember_host_find})
 ember_require(EMBER_GEMMLOWP_INCLUDE libgemmlowp-dev "gemmlowp headers")
+set(_ember_gemmlowp_dir "${EMBER_GEMMLOWP_INCLUDE}")
+if(CMAKE_CROSSCOMPILING)
+  # The whole folder, so fixedpoint.h's "../internal/..." includes resolve.
+  ember_cross_header_link(gemmlowp "${EMBER_GEMMLOWP_INCLUDE}")
+  set(_ember_gemmlowp_dir "${EMBER_CROSS_INCLUDE}/gemmlowp")
+endif()
 add_library(ember::gemmlowp INTERFACE IMPORTED)
 set_target_properties(ember::gemmlowp PROPERTIES
-  INTERFACE_INCLUDE_DIRECTORIES "${EMBER_GEMMLOWP_INCLUDE}")
+  INTERFACE_INCLUDE_DIRECTORIES "${_ember_gemmlowp_dir}")
 
 if(EMBER_RUNTIME_ONLY)
   return()

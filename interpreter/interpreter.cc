@@ -1,5 +1,6 @@
 #include "interpreter/interpreter.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -189,8 +190,9 @@ Status Interpreter::CheckDeclaredShapes(int op_index, const schema::Operator& op
     for (uint32_t d = 0; same && d < record.rank; ++d) same = TensorDim(declared, d) == record.dims[d];
     if (same) continue;
     EMBER_REPORT(reporter_,
-                 "invalid model: op #%d (%s): output tensor %d '%s' is declared with rank %u "
-                 "but the op computes rank %u shape (%d, %d, %d, %d, ...)",
+                 "invalid model: op #%d (%s): output tensor %" PRId32
+                 " '%s' is declared with rank %" PRIu32 " but the op computes rank %u shape (%" PRId32
+                 ", %" PRId32 ", %" PRId32 ", %" PRId32 ", ...)",
                  op_index, schema::EnumNameOpCode(op.opcode()), t, TensorName(subgraph, t),
                  TensorRank(declared), record.rank, record.rank > 0 ? record.dims[0] : -1,
                  record.rank > 1 ? record.dims[1] : -1, record.rank > 2 ? record.dims[2] : -1,
@@ -244,7 +246,7 @@ Status Interpreter::ComputeLifetimes(PlanItem* items, int32_t* alias_root) {
   if (subgraph.inputs() != nullptr) {
     for (int32_t t : *subgraph.inputs()) {
       if (IsConstant(t)) {
-        EMBER_REPORT(reporter_, "invalid model: input tensor %d '%s' is a constant", t,
+        EMBER_REPORT(reporter_, "invalid model: input tensor %" PRId32 " '%s' is a constant", t,
                      TensorName(subgraph, t));
         return Status::kInvalidModel;
       }
@@ -260,7 +262,8 @@ Status Interpreter::ComputeLifetimes(PlanItem* items, int32_t* alias_root) {
         if (t < 0 || HasFixedValue(t)) continue;
         if (items[t].first == kNotProduced) {
           EMBER_REPORT(reporter_,
-                       "invalid model: op #%d (%s) reads tensor %d '%s' before any op writes it",
+                       "invalid model: op #%" PRId32 " (%s) reads tensor %" PRId32
+                       " '%s' before any op writes it",
                        o, schema::EnumNameOpCode(op->opcode()), t, TensorName(subgraph, t));
           return Status::kInvalidModel;
         }
@@ -270,7 +273,8 @@ Status Interpreter::ComputeLifetimes(PlanItem* items, int32_t* alias_root) {
     for (int32_t t : *op->outputs()) {
       if (IsConstant(t) || items[t].first != kNotProduced) {
         EMBER_REPORT(reporter_,
-                     "invalid model: op #%d (%s) writes tensor %d '%s', which is a constant, a "
+                     "invalid model: op #%" PRId32 " (%s) writes tensor %" PRId32
+                     " '%s', which is a constant, a "
                      "model input or written by an earlier op",
                      o, schema::EnumNameOpCode(op->opcode()), t, TensorName(subgraph, t));
         return Status::kInvalidModel;
@@ -294,7 +298,7 @@ Status Interpreter::ComputeLifetimes(PlanItem* items, int32_t* alias_root) {
     for (int32_t t : *subgraph.outputs()) {
       if (HasFixedValue(t)) continue;
       if (items[t].first == kNotProduced) {
-        EMBER_REPORT(reporter_, "invalid model: output tensor %d '%s' is never written", t,
+        EMBER_REPORT(reporter_, "invalid model: output tensor %" PRId32 " '%s' is never written", t,
                      TensorName(subgraph, t));
         return Status::kInvalidModel;
       }
@@ -327,7 +331,7 @@ Status Interpreter::ApplyFilePlan(PlanItem* items, const int32_t* alias_root,
     const int32_t root = alias_root[t];
     const bool constant = HasFixedValue(static_cast<int>(t));
     if (constant != (offset == kConstantTensorOffset)) {
-      EMBER_REPORT(reporter_, "invalid model: plan: tensor %u '%s': offset %u %s",
+      EMBER_REPORT(reporter_, "invalid model: plan: tensor %u '%s': offset %" PRIu32 " %s",
                    static_cast<unsigned>(t), TensorName(subgraph, static_cast<int>(t)), offset,
                    constant ? "given for a constant" : "missing for an arena tensor");
       return Status::kInvalidModel;
@@ -336,7 +340,8 @@ Status Interpreter::ApplyFilePlan(PlanItem* items, const int32_t* alias_root,
     if (root != static_cast<int32_t>(t) &&
         offset != plan.tensor_offsets()->Get(static_cast<uint32_t>(root))) {
       EMBER_REPORT(reporter_,
-                   "invalid model: plan: tensor %u '%s' must share the bytes of tensor %d '%s'",
+                   "invalid model: plan: tensor %u '%s' must share the bytes of tensor %" PRId32
+                   " '%s'",
                    static_cast<unsigned>(t), TensorName(subgraph, static_cast<int>(t)), root,
                    TensorName(subgraph, root));
       return Status::kInvalidModel;
@@ -344,7 +349,8 @@ Status Interpreter::ApplyFilePlan(PlanItem* items, const int32_t* alias_root,
     if (items[t].size == 0) continue;
     if (offset % kArenaAlignment != 0 || offset + uint64_t{items[t].size} > region) {
       EMBER_REPORT(reporter_,
-                   "invalid model: plan: tensor %u '%s' at offset %u (%u bytes) is misaligned or "
+                   "invalid model: plan: tensor %u '%s' at offset %" PRIu32 " (%" PRIu32
+                   " bytes) is misaligned or "
                    "outside the planned region of %lu bytes",
                    static_cast<unsigned>(t), TensorName(subgraph, static_cast<int>(t)), offset,
                    items[t].size, static_cast<unsigned long>(region));
@@ -360,7 +366,8 @@ Status Interpreter::ApplyFilePlan(PlanItem* items, const int32_t* alias_root,
           static_cast<uint32_t>(item - scratch_base));
       if (placement->offset() % kArenaAlignment != 0 ||
           placement->offset() + uint64_t{placement->size()} > region) {
-        EMBER_REPORT(reporter_, "invalid model: plan: scratch %u of op #%u lies outside the region",
+        EMBER_REPORT(reporter_,
+                     "invalid model: plan: scratch %" PRIu32 " of op #%u lies outside the region",
                      k, static_cast<unsigned>(o));
         return Status::kInvalidModel;
       }

@@ -1,5 +1,7 @@
 #include "interpreter/model.h"
 
+#include <inttypes.h>
+
 #include "interpreter/planner.h"
 #include "interpreter/tensor.h"
 
@@ -21,14 +23,15 @@ Status CheckTensor(const schema::Model& model, const schema::Subgraph& subgraph,
   const char* name = tensor->name() != nullptr ? tensor->name()->c_str() : "";
   const uint32_t rank = TensorRank(*tensor);
   if (rank > static_cast<uint32_t>(kMaxRank)) {
-    EMBER_REPORT(reporter, "invalid model: tensor %d '%s': rank %u exceeds %d", index, name,
-                 rank, kMaxRank);
+    EMBER_REPORT(reporter, "invalid model: tensor %d '%s': rank %" PRIu32 " exceeds %d", index,
+                 name, rank, kMaxRank);
     return Status::kInvalidModel;
   }
   for (uint32_t d = 0; d < rank; ++d) {
     if (tensor->shape()->Get(d) < 0) {
-      EMBER_REPORT(reporter, "invalid model: tensor %d '%s': shape[%u] = %d is negative", index,
-                   name, d, tensor->shape()->Get(d));
+      EMBER_REPORT(reporter,
+                   "invalid model: tensor %d '%s': shape[%" PRIu32 "] = %" PRId32 " is negative",
+                   index, name, d, tensor->shape()->Get(d));
       return Status::kInvalidModel;
     }
   }
@@ -50,8 +53,8 @@ Status CheckTensor(const schema::Model& model, const schema::Subgraph& subgraph,
   const uint32_t buffer = tensor->buffer();
   if (buffer != 0) {
     if (model.buffers() == nullptr || buffer >= model.buffers()->size()) {
-      EMBER_REPORT(reporter, "invalid model: tensor %d '%s': buffer %u out of range", index, name,
-                   buffer);
+      EMBER_REPORT(reporter, "invalid model: tensor %d '%s': buffer %" PRIu32 " out of range",
+                   index, name, buffer);
       return Status::kInvalidModel;
     }
     const auto* data = model.buffers()->Get(buffer)->data();
@@ -59,14 +62,15 @@ Status CheckTensor(const schema::Model& model, const schema::Subgraph& subgraph,
     const size_t actual = data == nullptr ? 0 : data->size();
     if (actual != expected) {
       EMBER_REPORT(reporter,
-                   "invalid model: tensor %d '%s': buffer %u holds %u bytes, shape and type "
-                   "need %u",
+                   "invalid model: tensor %d '%s': buffer %" PRIu32
+                   " holds %u bytes, shape and type need %u",
                    index, name, buffer, static_cast<unsigned>(actual),
                    static_cast<unsigned>(expected));
       return Status::kInvalidModel;
     }
     if (data != nullptr && (data->data() - base) % kArenaAlignment != 0) {
-      EMBER_REPORT(reporter, "invalid model: tensor %d '%s': buffer %u is not 16-byte aligned",
+      EMBER_REPORT(reporter,
+                   "invalid model: tensor %d '%s': buffer %" PRIu32 " is not 16-byte aligned",
                    index, name, buffer);
       return Status::kInvalidModel;
     }
@@ -77,7 +81,8 @@ Status CheckTensor(const schema::Model& model, const schema::Subgraph& subgraph,
     const uint32_t zero_points = quant->zero_point() == nullptr ? 0 : quant->zero_point()->size();
     if (zero_points != 0 && zero_points != scales) {
       EMBER_REPORT(reporter,
-                   "invalid model: tensor %d '%s': quantization has %u scales but %u zero points",
+                   "invalid model: tensor %d '%s': quantization has %" PRIu32 " scales but %" PRIu32
+                   " zero points",
                    index, name, scales, zero_points);
       return Status::kInvalidModel;
     }
@@ -86,7 +91,7 @@ Status CheckTensor(const schema::Model& model, const schema::Subgraph& subgraph,
       if (axis < 0 || axis >= static_cast<int>(rank) ||
           tensor->shape()->Get(axis) != static_cast<int32_t>(scales)) {
         EMBER_REPORT(reporter,
-                     "invalid model: tensor %d '%s': %u per-channel scales do not match "
+                     "invalid model: tensor %d '%s': %" PRIu32 " per-channel scales do not match "
                      "quantized_dimension %d",
                      index, name, scales, axis);
         return Status::kInvalidModel;
@@ -103,7 +108,9 @@ Status CheckIndexList(const flatbuffers::Vector<int32_t>* list, int32_t tensor_c
   for (uint32_t i = 0; i < list->size(); ++i) {
     const int32_t value = list->Get(i);
     if ((value == -1 && allow_absent) || (value >= 0 && value < tensor_count)) continue;
-    EMBER_REPORT(reporter, "invalid model: %s %d: %s[%u] = %d is not a tensor index (0..%d)",
+    EMBER_REPORT(reporter,
+                 "invalid model: %s %d: %s[%" PRIu32 "] = %" PRId32
+                 " is not a tensor index (0..%" PRId32 ")",
                  owner, owner_index, field, i, value, tensor_count - 1);
     return Status::kInvalidModel;
   }
@@ -140,7 +147,8 @@ Status Model::Load(const void* bytes, size_t size, ErrorReporter* reporter, Mode
   }
   const schema::Model* root = schema::GetModel(base);
   if (root->version() == 0 || root->version() > kModelFormatVersion) {
-    EMBER_REPORT(reporter, "invalid model: format version %u, this runtime reads 1..%u",
+    EMBER_REPORT(reporter,
+                 "invalid model: format version %" PRIu32 ", this runtime reads 1..%" PRIu32,
                  root->version(), kModelFormatVersion);
     return Status::kInvalidModel;
   }
@@ -150,7 +158,8 @@ Status Model::Load(const void* bytes, size_t size, ErrorReporter* reporter, Mode
   for (uint32_t s = 0; s < root->subgraphs()->size(); ++s) {
     const schema::Subgraph* subgraph = root->subgraphs()->Get(s);
     if (subgraph->tensors() == nullptr || subgraph->operators() == nullptr) {
-      EMBER_REPORT(reporter, "invalid model: subgraph %u: missing 'tensors' or 'operators'", s);
+      EMBER_REPORT(reporter,
+                   "invalid model: subgraph %" PRIu32 ": missing 'tensors' or 'operators'", s);
       return Status::kInvalidModel;
     }
     if (subgraph->tensors()->size() > 0x7FFFFFFFu) return Invalid(reporter, "too many tensors");

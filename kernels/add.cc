@@ -1,18 +1,38 @@
 // Add: out = a + b with numpy broadcasting and a fused activation.
+//
+// Float32 and int32 (wrapping), and TFLite's int8 and int16 schemes with the
+// arithmetic of TFLite Micro's reference kernel, bit for bit (see
+// kernels/internal/binary.h). Quantization: int8 operands per tensor with
+// any zero points, int16 operands symmetric; a, b and the output may each
+// have their own scale. Required: output scale above 2^-19 (int8) or 2^-14
+// (int16) times the larger input scale, as TFLite checks.
 #include "kernels/internal/binary.h"
 #include "kernels/kernels.h"
 
 namespace ember::kernels {
 namespace {
 
+Status Prepare(OpContext& context) { return PrepareArithmetic(context, Arithmetic::kAdd); }
+
 Status Eval(OpContext& context) {
+  if (IsQuantizedType(context.output(0).type)) {
+    return EvalQuantizedArithmetic(
+        context, [](int32_t a, int32_t b, const QuantizedArithmeticParams& params) {
+          return QuantizedArithmeticResult(
+              ScaleAddend(a, params.a_offset, params.a_multiplier, params) +
+                  ScaleAddend(b, params.b_offset, params.b_multiplier, params),
+              params);
+        });
+  }
   return EvalBinary(
       context, [](float a, float b) { return a + b; },
-      [](int32_t a, int32_t b) { return static_cast<int32_t>(static_cast<uint32_t>(a) + static_cast<uint32_t>(b)); });
+      [](int32_t a, int32_t b) {
+        return static_cast<int32_t>(static_cast<uint32_t>(a) + static_cast<uint32_t>(b));
+      });
 }
 
 }  // namespace
 
-const Kernel kAdd = {schema::OpCode::ADD, "ADD", PrepareBinary, Eval};
+const Kernel kAdd = {schema::OpCode::ADD, "ADD", Prepare, Eval};
 
 }  // namespace ember::kernels

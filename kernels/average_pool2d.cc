@@ -3,17 +3,19 @@
 // mean divides by the number of the window's cells inside the image (Prepare
 // ensures there is at least one).
 //
-// Int8 follows TFLite Micro's reference kernel bit for bit: the input and
-// output share one quantization, each window's values are summed in int32
+// Int8 and int16 follow TFLite Micro's reference kernels bit for bit: the
+// input and output share one quantization (int16: zero point 0, TFLite's
+// 16x8 scheme; the scale is free), each window's values are summed in int32
 // and divided by its cell count rounding half away from zero, then clamped
 // to the fused activation's quantized range.
 #include "kernels/internal/conv_shapes.h"
+#include "kernels/internal/integer_only.h"
 #include "kernels/kernels.h"
 
 namespace ember::kernels {
 namespace {
 
-Status Prepare(OpContext& context) { return PreparePool2D(context, /*sums_int8_windows=*/true); }
+Status Prepare(OpContext& context) { return PreparePool2D(context, /*sums_windows=*/true); }
 
 // Sums each window's in-image cells into the output pixel, then scales, so
 // every access runs along contiguous channels.
@@ -44,17 +46,18 @@ void EvalFloat(OpContext& context, const Pool2DParams& params) {
 
 // One channel at a time: TFLite's int32 window sum (in range by the bound
 // on window cells) and its rounded division.
-void EvalInt8(OpContext& context, const Int8Pool2DParams& data) {
+template <typename T>
+void EvalQuantized(OpContext& context, const QuantizedPool2DParams& data) {
   const TensorView input = context.input(0);
   const TensorView output = context.output(0);
   const int32_t in_h = input.dim(1);
   const int32_t in_w = input.dim(2);
   const int32_t channels = input.dim(3);
-  const int8_t* in = input.data_as<const int8_t>();
-  int8_t* out = output.data_as<int8_t>();
+  const T* in = input.data_as<const T>();
+  T* out = output.data_as<T>();
   ForEachWindow(input, output, PoolWindow(data.params), [&](const WindowPosition& p) {
-    const int8_t* in_batch = in + p.batch * in_h * in_w * channels;
-    int8_t* out_pixel = out + p.pixel * channels;
+    const T* in_batch = in + p.batch * in_h * in_w * channels;
+    T* out_pixel = out + p.pixel * channels;
     const int32_t count = (p.ky_end - p.ky_begin) * (p.kx_end - p.kx_begin);
     for (int32_t c = 0; c < channels; ++c) {
       int32_t sum = 0;
@@ -68,15 +71,43 @@ void EvalInt8(OpContext& context, const Int8Pool2DParams& data) {
       int32_t average = sum > 0 ? (sum + count / 2) / count : (sum - count / 2) / count;
       if (average < data.activation_min) average = data.activation_min;
       if (average > data.activation_max) average = data.activation_max;
-      out_pixel[c] = static_cast<int8_t>(average);
+      out_pixel[c] = static_cast<T>(average);
     }
   });
 }
 
-Status Eval(OpContext& context) { return EvalFloat32OrInt8(context, EvalFloat, EvalInt8); }
+Status Eval(OpContext& context) {
+  switch (context.input(0).type) {
+    case TensorType::FLOAT32:
+      EvalFloat(context, *context.op_data_as<Pool2DParams>());
+      return Status::kOk;
+    case TensorType::INT8:
+      EvalQuantized<int8_t>(context, *context.op_data_as<QuantizedPool2DParams>());
+      return Status::kOk;
+    case TensorType::INT16:
+      EvalQuantized<int16_t>(context, *context.op_data_as<QuantizedPool2DParams>());
+      return Status::kOk;
+    default:
+      break;
+  }
+  return EMBER_FAIL(context, Status::kUnsupported, "input type %s is not supported",
+                    TensorTypeName(context.input(0).type));
+}
+
+Status PrepareInteger(OpContext& context) { return PrepareIntegerOnly(context, Prepare); }
+
+Status EvalInteger(OpContext& context) {
+  if (context.input(0).type == TensorType::INT16) {
+    EvalQuantized<int16_t>(context, *context.op_data_as<QuantizedPool2DParams>());
+  } else {
+    EvalQuantized<int8_t>(context, *context.op_data_as<QuantizedPool2DParams>());
+  }
+  return Status::kOk;
+}
 
 }  // namespace
 
 const Kernel kAveragePool2d = {schema::OpCode::AVERAGE_POOL_2D, "AVERAGE_POOL_2D", Prepare, Eval};
+const Kernel kAveragePool2dInteger = {schema::OpCode::AVERAGE_POOL_2D, "AVERAGE_POOL_2D", PrepareInteger, EvalInteger};
 
 }  // namespace ember::kernels

@@ -1,7 +1,16 @@
 // BatchMatmul: out[..., m, n] = sum_k a[..., m, k] * b[..., k, n]. The batch
 // dims (all but the last two) broadcast numpy-style; ranks may differ.
 // Adjoint flags do not exist: the converter inserts transposes instead.
+//
+// Int8 follows TFLite Micro's reference kernel bit for bit: a, b and the
+// output int8, each quantized per tensor with its own scale and zero point
+// (all free; both operands may be runtime tensors). Each output is the
+// integer sum of (a - a_zero_point) * (b - b_zero_point), scaled by the
+// fixed-point multiplier a_scale * b_scale / output_scale (the product taken
+// in float, as TFLite does), offset by the output zero point and clamped to
+// int8; there is no fused activation.
 #include "kernels/internal/conv_shapes.h"
+#include "kernels/internal/quantization.h"
 #include "kernels/kernels.h"
 
 namespace ember::kernels {
@@ -10,7 +19,38 @@ namespace {
 struct OpData {
   // Over the batch dims only; strides count whole matrices.
   BroadcastPlan batches;
+  // Int8 only: minus the zero points of a (input_offset) and b, the output
+  // zero point and int8 range, and the multiplier.
+  Int8WeightedParams int8;
+  int32_t b_offset;
+  QuantizedMultiplier multiplier;
 };
+
+// The int8 quantization: a, b and the output per tensor.
+Status PrepareInt8(OpContext& context, OpData* data) {
+  const TensorView a = context.input(0);
+  const TensorView b = context.input(1);
+  const TensorView output = context.output(0);
+  if (b.type != TensorType::INT8 || output.type != TensorType::INT8) {
+    return EMBER_FAIL(context, Status::kUnsupported,
+                      "an int8 input 0 (a) needs an int8 input 1 (b) and output, has %s and %s",
+                      TensorTypeName(b.type), TensorTypeName(output.type));
+  }
+  QuantParams a_quant;
+  QuantParams b_quant;
+  QuantParams output_quant;
+  EMBER_RETURN_IF_ERROR(ReadInt8Quantization(context, a, "input 0 (a)", &a_quant));
+  EMBER_RETURN_IF_ERROR(ReadInt8Quantization(context, b, "input 1 (b)", &b_quant));
+  EMBER_RETURN_IF_ERROR(ReadInt8Quantization(context, output, "output 0", &output_quant));
+  data->int8.input_offset = -a_quant.zero_point;
+  data->b_offset = -b_quant.zero_point;
+  data->int8.output_zero_point = output_quant.zero_point;
+  data->int8.activation_min = -128;
+  data->int8.activation_max = 127;
+  data->multiplier = QuantizeMultiplier(static_cast<double>(a_quant.scale * b_quant.scale) /
+                                        static_cast<double>(output_quant.scale));
+  return Status::kOk;
+}
 
 Status Prepare(OpContext& context) {
   EMBER_CHECK_MODEL(context, context.num_inputs() == 2 && context.num_outputs() == 1,
@@ -50,12 +90,15 @@ Status Prepare(OpContext& context) {
   EMBER_RETURN_IF_ERROR(context.SetOutputShape(0, shape, rank));
   const TensorView output = context.output(0);
 
-  EMBER_RETURN_IF_ERROR(CheckFloat(context, a, "input 0 (a)"));
-  EMBER_RETURN_IF_ERROR(CheckFloat(context, b, "input 1 (b)"));
-  EMBER_RETURN_IF_ERROR(CheckFloat(context, output, "output 0"));
+  if (a.type != TensorType::INT8) {
+    EMBER_RETURN_IF_ERROR(CheckFloat(context, a, "input 0 (a)"));
+    EMBER_RETURN_IF_ERROR(CheckFloat(context, b, "input 1 (b)"));
+    EMBER_RETURN_IF_ERROR(CheckFloat(context, output, "output 0"));
+  }
 
   auto* data = context.AllocateOpData<OpData>();
   if (data == nullptr) return Status::kArenaTooSmall;
+  if (a.type == TensorType::INT8) EMBER_RETURN_IF_ERROR(PrepareInt8(context, data));
   // Views of the leading (batch) dims: the dims arrays are shared, only the
   // ranks shrink.
   TensorView a_batch = a;
@@ -101,11 +144,51 @@ void EvalFloat(OpContext& context, const OpData& data) {
   });
 }
 
+// One output at a time, summing over k with b read down its column. The sums
+// run in uint32: they wrap exactly like TFLite's int32 sums do on the
+// targets it runs on, without signed-overflow undefined behavior, and any
+// summation order gives the same bits.
+void EvalInt8(OpContext& context, const OpData& data) {
+  const TensorView a_view = context.input(0);
+  const TensorView b_view = context.input(1);
+  const int32_t m_size = a_view.dim(a_view.rank - 2);
+  const int32_t k_size = a_view.dim(a_view.rank - 1);
+  const int32_t n_size = b_view.dim(b_view.rank - 1);
+  const int8_t* a = a_view.data_as<const int8_t>();
+  const int8_t* b = b_view.data_as<const int8_t>();
+  int8_t* out = context.output(0).data_as<int8_t>();
+  const int32_t a_matrix = m_size * k_size;
+  const int32_t b_matrix = k_size * n_size;
+  const int32_t out_matrix = m_size * n_size;
+  const int32_t a_offset = data.int8.input_offset;
+  const int32_t b_offset = data.b_offset;
+  ForEachBroadcast(data.batches, [&](int64_t a_index, int64_t b_index, int64_t out_index) {
+    const int8_t* a_batch = a + static_cast<int32_t>(a_index) * a_matrix;
+    const int8_t* b_batch = b + static_cast<int32_t>(b_index) * b_matrix;
+    int8_t* out_batch = out + static_cast<int32_t>(out_index) * out_matrix;
+    for (int32_t m = 0; m < m_size; ++m) {
+      const int8_t* a_row = a_batch + m * k_size;
+      for (int32_t n = 0; n < n_size; ++n) {
+        uint32_t acc = 0;
+        for (int32_t k = 0; k < k_size; ++k) {
+          acc +=
+              static_cast<uint32_t>((a_row[k] + a_offset) * (b_batch[k * n_size + n] + b_offset));
+        }
+        out_batch[m * n_size + n] =
+            Requantize(static_cast<int32_t>(acc), data.multiplier, data.int8);
+      }
+    }
+  });
+}
+
 Status Eval(OpContext& context) {
   const OpData& data = *context.op_data_as<OpData>();
   switch (context.input(0).type) {
     case TensorType::FLOAT32:
       EvalFloat(context, data);
+      return Status::kOk;
+    case TensorType::INT8:
+      EvalInt8(context, data);
       return Status::kOk;
     default:
       break;

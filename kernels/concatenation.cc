@@ -1,9 +1,21 @@
 // Concatenation: joins any number of inputs along ConcatenationOptions.axis
-// (negative counts from the end). Pure data movement, so any element type;
-// the fused activation applies to float32 only.
+// (negative counts from the end). Data movement for any element type; the
+// fused activation applies to float32 only.
+//
+// Quantized int8 and int16: the output may have any quantization (int8 per
+// tensor; int16 per tensor with zero point 0). An input quantized exactly like the
+// output is copied; any other is requantized to the output's scale and zero
+// point with an integer multiplier computed in Prepare, rounding as TFLite's
+// integer Requantize (its int8-to-int8 QUANTIZE) does: q_out = clamp(zp_out +
+// (q_in - zp_in) * in_scale / out_scale) with TFLite's fixed-point multiply
+// (see Rescale in kernels/internal/quantized_copy.h): the correctly rounded
+// value or within 1 of it. TFLite Micro itself rejects concatenations whose
+// input and output quantization differ; TFLite requantizes them in float
+// (ties away from zero), which can differ from this by 1 at such ties.
 #include <string.h>
 
 #include "kernels/internal/common.h"
+#include "kernels/internal/quantized_copy.h"
 #include "kernels/kernels.h"
 
 namespace ember::kernels {
@@ -17,7 +29,22 @@ struct OpData {
   int32_t element_size;
   int32_t apply_activation;
   FloatRange activation;
+  // Quantized int8 and int16: 1, the output's range, and the block goes on
+  // with one InputScaling per input.
+  int32_t quantized;
+  int32_t quantized_min;
+  int32_t quantized_max;
 };
+
+struct InputScaling {
+  int32_t requantize;  // 0: copied as is
+  Rescale rescale;
+};
+
+InputScaling* Scalings(OpData* data) { return reinterpret_cast<InputScaling*>(data + 1); }
+const InputScaling* Scalings(const OpData& data) {
+  return reinterpret_cast<const InputScaling*>(&data + 1);
+}
 
 Status Prepare(OpContext& context) {
   EMBER_CHECK_MODEL(context, context.num_inputs() >= 1 && context.num_outputs() == 1,
@@ -45,19 +72,25 @@ Status Prepare(OpContext& context) {
                     activation == schema::Activation::NONE || out_type == TensorType::FLOAT32,
                     "a fused activation needs float32, the output is %s", TensorTypeName(out_type));
 
-  const QuantParams out_quant = context.output(0).quant();
+  // Int8 / int16 tensors without quantization are plain integers, copied.
+  const bool quantized = IsInt8OrInt16(out_type) && ScaleCount(context.output(0).quantization) > 0;
+  QuantParams out_quant;
+  if (quantized) {
+    EMBER_RETURN_IF_ERROR(
+        ReadInt8Or16Quantization(context, context.output(0), "output 0", &out_quant));
+  }
   int64_t axis_total = 0;
   for (int i = 0; i < context.num_inputs(); ++i) {
     const TensorView in = context.input(i);
     EMBER_CHECK_MODEL(context, in.present(), "input %d is required", i);
     EMBER_CHECK_MODEL(context, in.type == out_type, "input %d is %s but the output is %s", i,
                       TensorTypeName(in.type), TensorTypeName(out_type));
-    const QuantParams quant = in.quant();
-    if (quant.scale != out_quant.scale || quant.zero_point != out_quant.zero_point) {
-      return EMBER_FAIL(context, Status::kUnsupported,
-                        "input %d is quantized differently from the output (requantizing "
-                        "concatenation is not supported)",
-                        i);
+    if (quantized) {
+      QuantParams unused;
+      EMBER_RETURN_IF_ERROR(ReadInt8Or16Quantization(context, in, OperandName(true, i), &unused));
+    } else {
+      EMBER_RETURN_IF_ERROR(
+          CheckCopyQuantization(context, in, OperandName(true, i), context.output(0), "output 0"));
     }
     EMBER_CHECK_MODEL(context, in.rank == first.rank, "input %d must be rank %d, is rank %d", i,
                       first.rank, in.rank);
@@ -77,7 +110,10 @@ Status Prepare(OpContext& context) {
   EMBER_RETURN_IF_ERROR(context.SetOutputShape(0, out_dims, first.rank));
   const TensorView out = context.output(0);
 
-  auto* data = context.AllocateOpData<OpData>();
+  const size_t bytes =
+      sizeof(OpData) +
+      (quantized ? static_cast<size_t>(context.num_inputs()) * sizeof(InputScaling) : 0);
+  auto* data = static_cast<OpData*>(context.AllocateOpData(bytes));
   if (data == nullptr) return Status::kArenaTooSmall;
   data->axis = axis;
   data->outer = 1;
@@ -87,21 +123,55 @@ Status Prepare(OpContext& context) {
   data->element_size = static_cast<int32_t>(TensorTypeSize(out.type));
   data->apply_activation = activation != schema::Activation::NONE;
   data->activation = ActivationRange(activation);
+  data->quantized = quantized;
+  if (quantized) {
+    data->quantized_min = QuantizedMin(out_type);
+    data->quantized_max = QuantizedMax(out_type);
+    InputScaling* scalings = Scalings(data);
+    for (int i = 0; i < context.num_inputs(); ++i) {
+      const QuantParams quant = context.input(i).quant();
+      scalings[i].requantize =
+          quant.scale != out_quant.scale || quant.zero_point != out_quant.zero_point;
+      scalings[i].rescale = MakeRescale(quant, out_quant);
+    }
+  }
   return Status::kOk;
+}
+
+// Requantizes `count` values of one input's chunk into the output.
+template <typename T>
+void RequantizeChunk(const T* src, T* dst, size_t count, const InputScaling& scaling,
+                     const OpData& data) {
+  for (size_t k = 0; k < count; ++k) {
+    dst[k] = static_cast<T>(
+        ApplyRescale(src[k], scaling.rescale, data.quantized_min, data.quantized_max));
+  }
 }
 
 Status Eval(OpContext& context) {
   const OpData& data = *context.op_data_as<OpData>();
   const TensorView out = context.output(0);
   const int num_inputs = context.num_inputs();
+  const InputScaling* scalings = data.quantized ? Scalings(data) : nullptr;
   // Each outer slice of the output is the inputs' outer slices side by side.
   auto* dst = static_cast<uint8_t*>(out.data);
   for (int32_t o = 0; o < data.outer; ++o) {
     for (int i = 0; i < num_inputs; ++i) {
       const TensorView in = context.input(i);
-      const size_t chunk = static_cast<size_t>(in.dims[data.axis]) * data.inner *
-                           static_cast<size_t>(data.element_size);
-      memcpy(dst, static_cast<const uint8_t*>(in.data) + o * chunk, chunk);
+      const size_t count = static_cast<size_t>(in.dims[data.axis]) * data.inner;
+      const size_t chunk = count * static_cast<size_t>(data.element_size);
+      const uint8_t* src = static_cast<const uint8_t*>(in.data) + o * chunk;
+      if (scalings != nullptr && scalings[i].requantize) {
+        if (out.type == TensorType::INT8) {
+          RequantizeChunk(reinterpret_cast<const int8_t*>(src), reinterpret_cast<int8_t*>(dst),
+                          count, scalings[i], data);
+        } else {
+          RequantizeChunk(reinterpret_cast<const int16_t*>(src), reinterpret_cast<int16_t*>(dst),
+                          count, scalings[i], data);
+        }
+      } else {
+        memcpy(dst, src, chunk);
+      }
       dst += chunk;
     }
   }

@@ -2,15 +2,29 @@
 // fused activation. The input [..., in] is read as [rows, in] (rows =
 // elements / in); the output is [rows, out], or [..., out] with keep_num_dims.
 //
-// Int8 follows TFLite's quantization scheme with the arithmetic of TFLite
-// Micro's reference kernel, bit for bit: int8 input and output quantized per
-// tensor, int8 weights quantized symmetrically per tensor or per output
+// Type schemes (see weighted_op.h): float32; hybrid (float32 input, bias and
+// output, int8 weights quantized symmetrically per output along dimension 0
+// or per tensor: the sums of x * w_q run in float and are scaled per output,
+// more accurate than TFLite's hybrid kernel, which quantizes the input); int8
+// and int16x8, which follow TFLite Micro's reference kernels bit for bit.
+//
+// Int8: int8 input and output quantized per tensor (scales and zero points
+// free), int8 weights quantized symmetrically per tensor or per output
 // (along dimension 0), int32 bias. Each output is the integer sum of
 // w * (x - input_zero_point) plus the bias, scaled by a fixed-point
 // multiplier, offset by the output zero point and clamped to the fused
 // activation's quantized range.
+//
+// Int16x8: int16 input and output quantized per tensor with zero point 0
+// (scales free), the weights as for int8, an int64 bias or none (64-bit
+// sums) or an int32 bias (32-bit sums). Each output is the sum of w * x plus
+// the bias, scaled as weighted_op.h describes and clamped to the activation's
+// range. With 64-bit sums input scale * weight scale / output scale must be
+// below 2^7.
 #include "kernels/internal/conv_shapes.h"
+#include "kernels/internal/int8_fast.h"
 #include "kernels/internal/quantization.h"
+#include "kernels/internal/integer_only.h"
 #include "kernels/internal/weighted_op.h"
 #include "kernels/kernels.h"
 
@@ -26,16 +40,19 @@ constexpr WeightsInfo kWeightsInfo = {"weights", "input 1 (weights)", "int8 weig
                                       0,  // per-channel weight scales run along the outputs
                                       // Like TFLite Micro, with per-tensor weights the scale
                                       // product is taken in float first.
-                                      true};
+                                      true, false};  // int16: 32-bit sums with an int32 bias
 
 struct OpData {
   int32_t rows;
   FloatRange activation;
-  Int8WeightedParams int8;
-  // Int8 op data is followed in the same block by the multipliers.
+  Int8WeightedParams quant;
+  int32_t wide_sums;
+  int32_t int8_fast;  // int8: 1 runs EvalInt8Fast, 0 the reference loop
+  // Followed in the same block by the multipliers (int8, int16) or the
+  // weight scales (hybrid).
 };
 
-Status Prepare(OpContext& context) {
+Status PrepareOp(OpContext& context, bool int8_fast) {
   EMBER_RETURN_IF_ERROR(CheckWeightedOperandCounts(context, kWeightsInfo));
   const TensorView input = context.input(kInput);
   const TensorView weights = context.input(kWeights);
@@ -85,24 +102,34 @@ Status Prepare(OpContext& context) {
   EMBER_RETURN_IF_ERROR(PrepareWeightedOpData(context, options->activation(), kWeightsInfo, &data));
   data->rows = rows;
   data->activation = activation;
+  data->int8_fast = kInt8FastPaths && int8_fast && input.type == TensorType::INT8 ? 1 : 0;
   return Status::kOk;
 }
 
+Status Prepare(OpContext& context) { return PrepareOp(context, true); }
+
 // Weights are stored [out, in], so each output is a dot product of two
-// contiguous rows; four outputs at a time share the input row.
-void EvalFloat(OpContext& context, const OpData& data) {
+// contiguous rows; four outputs at a time share the input row. Float32
+// weights (scales == nullptr) start the sums at the bias; hybrid ones
+// (Weight int8_t) scale each sum by its output's scales[o * scale_stride],
+// then add the bias.
+template <typename Weight>
+void EvalFloatOutput(OpContext& context, const OpData& data, const float* scales) {
   const TensorView weights_view = context.input(kWeights);
   const TensorView bias_view = context.input(kBias);
   const int32_t out_features = weights_view.dim(0);
   const int32_t in_features = weights_view.dim(1);
+  const int32_t scale_stride = data.quant.multiplier_stride;
   const float* in = context.input(kInput).data_as<const float>();
-  const float* weights = weights_view.data_as<const float>();
+  const Weight* weights = weights_view.data_as<const Weight>();
   const float* bias = bias_view.present() ? bias_view.data_as<const float>() : nullptr;
   float* out = context.output(0).data_as<float>();
   for (int32_t r = 0; r < data.rows; ++r) {
     const float* in_row = in + r * in_features;
     float* out_row = out + r * out_features;
-    for (int32_t o = 0; o < out_features; ++o) out_row[o] = bias != nullptr ? bias[o] : 0.0f;
+    for (int32_t o = 0; o < out_features; ++o) {
+      out_row[o] = bias != nullptr && scales == nullptr ? bias[o] : 0.0f;
+    }
     int32_t next = 0;
     for (; next + 4 <= out_features; next += 4) {
       AccumulateDots<4>(in_row, weights + next * in_features, in_features, in_features,
@@ -112,13 +139,92 @@ void EvalFloat(OpContext& context, const OpData& data) {
       AccumulateDots<1>(in_row, weights + next * in_features, in_features, in_features,
                         out_row + next);
     }
+    if (scales != nullptr) {
+      for (int32_t o = 0; o < out_features; ++o) {
+        out_row[o] = out_row[o] * scales[o * scale_stride] + (bias != nullptr ? bias[o] : 0.0f);
+      }
+    }
     for (int32_t o = 0; o < out_features; ++o) out_row[o] = Clamp(out_row[o], data.activation);
   }
 }
 
-// The sums run in uint32: they wrap exactly like TFLite's int32 sums do on
-// the targets it runs on, but without signed-overflow undefined behavior.
-void EvalInt8(OpContext& context, const OpData& data) {
+void EvalFloat(OpContext& context, const OpData& data) {
+  EvalFloatOutput<float>(context, data, nullptr);
+}
+
+void EvalHybrid(OpContext& context, const OpData& data) {
+  EvalFloatOutput<int8_t>(context, data, WeightScales(data));
+}
+
+// The int8 (In int8_t, Bias int32_t, Sum uint32_t) and int16x8 (In int16_t,
+// with int32 or int64 bias and sums) paths: TFLite's integer sums, wrapping
+// as RequantizeSum describes, then its requantization.
+template <typename In, typename Bias, typename Sum>
+void EvalQuantized(OpContext& context, const OpData& data) {
+  const TensorView weights_view = context.input(kWeights);
+  const TensorView bias_view = context.input(kBias);
+  const int32_t out_features = weights_view.dim(0);
+  const int32_t in_features = weights_view.dim(1);
+  const In* in = context.input(kInput).data_as<const In>();
+  const int8_t* weights = weights_view.data_as<const int8_t>();
+  const Bias* bias = bias_view.present() ? bias_view.data_as<const Bias>() : nullptr;
+  const QuantizedMultiplier* multipliers = WeightMultipliers(data);
+  const int32_t input_offset = data.quant.input_offset;
+  In* out = context.output(0).data_as<In>();
+  for (int32_t r = 0; r < data.rows; ++r) {
+    const In* in_row = in + r * in_features;
+    for (int32_t o = 0; o < out_features; ++o) {
+      const int8_t* weight_row = weights + o * in_features;
+      Sum acc = bias != nullptr ? static_cast<Sum>(bias[o]) : 0;
+      for (int32_t i = 0; i < in_features; ++i) {
+        acc += static_cast<Sum>(weight_row[i] * (in_row[i] + input_offset));
+      }
+      out[r * out_features + o] =
+          RequantizeSum<In>(acc, multipliers[o * data.quant.multiplier_stride], data.quant);
+    }
+  }
+}
+
+// ---- The int8 fast path (int8_fast.h) ----------------------------------------
+
+// Outputs [o, o + kBlock) of every row: dot products of the input row with
+// kBlock contiguous weight rows. With more than one row the input offset is
+// folded into the bias once; a single row adds it per input element, which
+// costs no more than summing the weights would.
+template <int kBlock>
+void FullyConnectedInt8Block(const OpData& data, const int8_t* in, const int8_t* weights,
+                             const int32_t* bias, int32_t in_features, int32_t out_features,
+                             int32_t o, int8_t* out) {
+  const int8_t* weight_rows = weights + o * in_features;
+  const int32_t offset = data.quant.input_offset;
+  const bool fold = data.rows > 1;
+  const QuantizedMultiplier* multipliers = WeightMultipliers(data);
+  uint32_t sums[kBlock] = {};
+  if (fold) SumInt8Rows<kBlock>(weight_rows, in_features, in_features, sums);
+  uint32_t start[kBlock];
+  Int8Scale scales[kBlock];
+  for (int j = 0; j < kBlock; ++j) {
+    start[j] = (bias != nullptr ? static_cast<uint32_t>(bias[o + j]) : 0) +
+               static_cast<uint32_t>(offset) * sums[j];
+    scales[j] = MakeInt8Scale(multipliers[(o + j) * data.quant.multiplier_stride]);
+  }
+  const Int8OutputStage stage = MakeInt8OutputStage(data.quant);
+  for (int32_t r = 0; r < data.rows; ++r) {
+    uint32_t acc[kBlock];
+    for (int j = 0; j < kBlock; ++j) acc[j] = start[j];
+    if (fold) {
+      AccumulateInt8Dots<kBlock, false>(in + r * in_features, weight_rows, in_features,
+                                        in_features, 0, acc);
+    } else {
+      AccumulateInt8Dots<kBlock, true>(in + r * in_features, weight_rows, in_features,
+                                       in_features, offset, acc);
+    }
+    int8_t* out_row = out + r * out_features + o;
+    for (int j = 0; j < kBlock; ++j) out_row[j] = RequantizeInt8(acc[j], scales[j], stage);
+  }
+}
+
+void EvalInt8Fast(OpContext& context, const OpData& data) {
   const TensorView weights_view = context.input(kWeights);
   const TensorView bias_view = context.input(kBias);
   const int32_t out_features = weights_view.dim(0);
@@ -126,27 +232,50 @@ void EvalInt8(OpContext& context, const OpData& data) {
   const int8_t* in = context.input(kInput).data_as<const int8_t>();
   const int8_t* weights = weights_view.data_as<const int8_t>();
   const int32_t* bias = bias_view.present() ? bias_view.data_as<const int32_t>() : nullptr;
-  const QuantizedMultiplier* multipliers = WeightMultipliers(data);
-  const int32_t input_offset = data.int8.input_offset;
   int8_t* out = context.output(0).data_as<int8_t>();
-  for (int32_t r = 0; r < data.rows; ++r) {
-    const int8_t* in_row = in + r * in_features;
-    for (int32_t o = 0; o < out_features; ++o) {
-      const int8_t* weight_row = weights + o * in_features;
-      uint32_t acc = bias != nullptr ? static_cast<uint32_t>(bias[o]) : 0;
-      for (int32_t i = 0; i < in_features; ++i) {
-        acc += static_cast<uint32_t>(weight_row[i] * (in_row[i] + input_offset));
-      }
-      out[r * out_features + o] = Requantize(
-          static_cast<int32_t>(acc), multipliers[o * data.int8.multiplier_stride], data.int8);
-    }
+  int32_t o = 0;
+  for (; o + kInt8Block <= out_features; o += kInt8Block) {
+    FullyConnectedInt8Block<kInt8Block>(data, in, weights, bias, in_features, out_features, o,
+                                        out);
+  }
+  for (; o < out_features; ++o) {
+    FullyConnectedInt8Block<1>(data, in, weights, bias, in_features, out_features, o, out);
   }
 }
 
-Status Eval(OpContext& context) { return EvalFloat32OrInt8(context, EvalFloat, EvalInt8); }
+void EvalInt8(OpContext& context, const OpData& data) {
+  if (kInt8FastPaths && data.int8_fast) {
+    EvalInt8Fast(context, data);
+  } else {
+    EvalQuantized<int8_t, int32_t, uint32_t>(context, data);
+  }
+}
+
+void EvalInt16(OpContext& context, const OpData& data) {
+  if (data.wide_sums) {
+    EvalQuantized<int16_t, int64_t, uint64_t>(context, data);
+  } else {
+    EvalQuantized<int16_t, int32_t, uint32_t>(context, data);
+  }
+}
+
+Status Eval(OpContext& context) {
+  return EvalWeighted<OpData>(
+      context, {EvalFloat, EvalHybrid, EvalInt8, EvalInt16});
+}
+
+
+Status PrepareInteger(OpContext& context) { return PrepareIntegerOnly(context, Prepare); }
+
+Status EvalInteger(OpContext& context) {
+  return EvalWeightedInteger<OpData>(context, EvalInt8, EvalInt16);
+}
 
 }  // namespace
 
 const Kernel kFullyConnected = {schema::OpCode::FULLY_CONNECTED, "FULLY_CONNECTED", Prepare, Eval};
+const Kernel kFullyConnectedInteger = {schema::OpCode::FULLY_CONNECTED, "FULLY_CONNECTED", PrepareInteger, EvalInteger};
+
+Status PrepareFullyConnectedInt8Reference(OpContext& context) { return PrepareOp(context, false); }
 
 }  // namespace ember::kernels

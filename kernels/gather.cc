@@ -3,10 +3,12 @@
 // with TensorFlow's batch_dims: the first batch_dims dims of params and
 // indices are shared batch dims, and each batch gathers with its own indices.
 //   output shape = params[:axis] + indices[batch_dims:] + params[axis + 1:]
-// Indices are data, so Eval checks each against the axis size.
+// Indices are data, so Eval checks each against the axis size. A quantized
+// output (int8, int16, ...) must be quantized exactly like params.
 #include <string.h>
 
 #include "kernels/internal/common.h"
+#include "kernels/internal/quantized_copy.h"
 #include "kernels/kernels.h"
 
 namespace ember::kernels {
@@ -38,12 +40,8 @@ Status Prepare(OpContext& context) {
                     TensorTypeName(indices.type));
   EMBER_CHECK_MODEL(context, out.type == params.type, "input 0 (params) is %s but the output is %s",
                     TensorTypeName(params.type), TensorTypeName(out.type));
-  const QuantParams params_quant = params.quant();
-  const QuantParams out_quant = out.quant();
-  EMBER_CHECK_MODEL(
-      context,
-      params_quant.scale == out_quant.scale && params_quant.zero_point == out_quant.zero_point,
-      "input 0 (params) and the output must have the same quantization");
+  EMBER_RETURN_IF_ERROR(
+      CheckCopyQuantization(context, params, "input 0 (params)", out, "output 0"));
   EMBER_CHECK_MODEL(context,
                     context.op().options_type() == schema::OpOptions::NONE ||
                         context.op().options_type() == schema::OpOptions::GatherOptions,

@@ -5,6 +5,10 @@
 //   resolver.Add(ember::kernels::kConv2d);
 //   resolver.Add(ember::kernels::kSoftmax);
 //
+// Firmware running fully integer models registers the integer-only variants
+// where they exist (kConv2dInteger, ...: kernels/integer_kernel_list.inc),
+// which leave the float paths, and soft float, out of the image.
+//
 // AllKernels() lists them all for tools, tests and benchmarks; linking it
 // links every kernel.
 #ifndef EMBER_KERNELS_KERNELS_H_
@@ -19,6 +23,7 @@ namespace ember::kernels {
 
 #define EMBER_KERNEL_LIST_ENTRY(symbol) extern const Kernel symbol;
 #include "kernels/kernel_list.inc"
+#include "kernels/integer_kernel_list.inc"
 #undef EMBER_KERNEL_LIST_ENTRY
 
 struct KernelList {

@@ -1,6 +1,21 @@
 // Logistic (sigmoid): out = 1 / (1 + e^-x).
+//
+// Int8 and int16 follow TFLite Micro's reference kernels bit for bit, in
+// integers only:
+//  - int8: any input quantization; the output must have scale 1/256 and zero
+//    point -128. The input is rescaled to Q4.27 and passed to gemmlowp's
+//    fixed-point logistic; inputs whose magnitude would reach 15 saturate to
+//    -128 or 127.
+//  - int16: input and output symmetric (zero point 0), the output at scale
+//    2^-15; input scales up to 32767/12288 (about 2.67). The input is
+//    rescaled to 2^-12 / 3 per unit and the result interpolated linearly in
+//    TFLite's 256-entry sigmoid table; inputs of magnitude 10.625 and more
+//    saturate (to 1 and 32767: TFLite's negative saturation is not 0).
 #include <math.h>
 
+#include "fixedpoint/fixedpoint.h"
+#include "kernels/internal/quantization.h"
+#include "kernels/internal/quantized_elementwise.h"
 #include "kernels/internal/unary.h"
 #include "kernels/kernels.h"
 
@@ -17,10 +32,97 @@ float Sigmoid(float x) {
   return e / (1.0f + e);
 }
 
-Status Eval(OpContext& context) { return EvalUnaryFloat(context, Sigmoid); }
+struct OpData {
+  Int8SigmoidInput int8;
+  Int16SigmoidInput int16;
+};
+
+Status Prepare(OpContext& context) {
+  EMBER_RETURN_IF_ERROR(PrepareUnary(context, TypeBit(TensorType::FLOAT32) |
+                                                  TypeBit(TensorType::INT8) |
+                                                  TypeBit(TensorType::INT16)));
+  const TensorView input = context.input(0);
+  if (input.type == TensorType::FLOAT32) return Status::kOk;
+  auto* data = context.AllocateOpData<OpData>();
+  if (data == nullptr) return Status::kArenaTooSmall;
+  QuantParams in;
+  EMBER_RETURN_IF_ERROR(ReadQuantizedActivation(context, input, "input 0", &in));
+  if (input.type == TensorType::INT8) {
+    EMBER_RETURN_IF_ERROR(
+        CheckFixedOutputQuantization(context, 1.0f / 256, "1/256", -128, "Logistic"));
+    data->int8 = MakeInt8SigmoidInput(in);
+    return Status::kOk;
+  }
+  EMBER_RETURN_IF_ERROR(
+      CheckFixedOutputQuantization(context, 1.0f / 32768, "1/32768", 0, "Logistic"));
+  return MakeInt16SigmoidInput(context, in.scale, /*doubles_input=*/false, "Logistic",
+                               &data->int16);
+}
+
+// gemmlowp's logistic of the Q4.27 input is in Q0.31; 2^-8 steps are the
+// output's, offset by its zero point -128.
+void EvalInt8(OpContext& context, const Int8SigmoidInput& in) {
+  const TensorView input = context.input(0);
+  const int8_t* x = input.data_as<const int8_t>();
+  int8_t* y = context.output(0).data_as<int8_t>();
+  const int64_t count = input.num_elements();
+  for (int64_t i = 0; i < count; ++i) {
+    const int32_t centered = x[i] - in.zero_point;
+    if (centered <= -in.radius) {
+      y[i] = -128;
+    } else if (centered >= in.radius) {
+      y[i] = 127;
+    } else {
+      const int32_t q31 = gemmlowp::logistic(gemmlowp::FixedPoint<int32_t, 4>::FromRaw(
+                                                 Int8SigmoidInputQ4(centered, in)))
+                              .raw();
+      const int32_t value = gemmlowp::RoundingDivideByPOT(q31, 31 - 8) - 128;
+      y[i] = static_cast<int8_t>(value > 127 ? 127 : (value < -128 ? -128 : value));
+    }
+  }
+}
+
+// The rescaled input's magnitude indexes the table in steps of 2^9 (1/24 in
+// real units) with 9 bits of interpolation; the Q0.16 result, mirrored for
+// negative inputs (sigmoid(-x) = 1 - sigmoid(x)), is rounded to Q0.15.
+void EvalInt16(OpContext& context, const Int16SigmoidInput& in) {
+  const TensorView input = context.input(0);
+  const int16_t* x = input.data_as<const int16_t>();
+  int16_t* y = context.output(0).data_as<int16_t>();
+  const int64_t count = input.num_elements();
+  for (int64_t i = 0; i < count; ++i) {
+    const int32_t value = RescaleInt16SigmoidInput(x[i], in);
+    const uint32_t magnitude = static_cast<uint32_t>(value < 0 ? -value : value);
+    const uint32_t index = magnitude >> 9;
+    uint32_t q25;
+    if (index >= 255) {
+      q25 = uint32_t{0x7FFF} << 10;
+    } else {
+      const uint32_t low = kSigmoidTable[index];
+      const uint32_t high = kSigmoidTable[index + 1];
+      q25 = (low << 9) + (magnitude & 0x1FF) * (high - low);
+    }
+    q25 = value >= 0 ? q25 + (1u << 9) : (1u << 25) - q25 + (1u << 9) - 1;
+    y[i] = static_cast<int16_t>(q25 >> 10);
+  }
+}
+
+Status Eval(OpContext& context) {
+  switch (context.input(0).type) {
+    case TensorType::INT8:
+      EvalInt8(context, context.op_data_as<OpData>()->int8);
+      return Status::kOk;
+    case TensorType::INT16:
+      EvalInt16(context, context.op_data_as<OpData>()->int16);
+      return Status::kOk;
+    default:
+      break;
+  }
+  return EvalUnaryFloat(context, Sigmoid);
+}
 
 }  // namespace
 
-const Kernel kLogistic = {schema::OpCode::LOGISTIC, "LOGISTIC", PrepareUnaryFloat, Eval};
+const Kernel kLogistic = {schema::OpCode::LOGISTIC, "LOGISTIC", Prepare, Eval};
 
 }  // namespace ember::kernels

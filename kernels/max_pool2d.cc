@@ -3,16 +3,18 @@
 // maximum is over the window's cells inside the image (Prepare ensures there
 // is at least one).
 //
-// Int8 follows TFLite Micro's reference kernel: the input and output share
-// one quantization, so the output is the maximum of the int8 values, clamped
-// to the fused activation's quantized range.
+// Int8 and int16 follow TFLite Micro's reference kernels: the input and
+// output share one quantization (int16: zero point 0, TFLite's 16x8 scheme;
+// the scale is free), so the output is the maximum of the quantized values,
+// clamped to the fused activation's quantized range.
 #include "kernels/internal/conv_shapes.h"
+#include "kernels/internal/integer_only.h"
 #include "kernels/kernels.h"
 
 namespace ember::kernels {
 namespace {
 
-Status Prepare(OpContext& context) { return PreparePool2D(context, /*sums_int8_windows=*/false); }
+Status Prepare(OpContext& context) { return PreparePool2D(context, /*sums_windows=*/false); }
 
 // Walks each window's in-image cells in order with the output pixel as the
 // running maximum, so every access runs along contiguous channels; then
@@ -47,21 +49,50 @@ void EvalFloat(OpContext& context, const Pool2DParams& params) {
   MaxPool<float>(context, params, [&](float value) { return Clamp(value, params.activation); });
 }
 
-// The int8 maximum is clamped to the activation's quantized range.
-void EvalInt8(OpContext& context, const Int8Pool2DParams& data) {
-  const int8_t activation_min = static_cast<int8_t>(data.activation_min);
-  const int8_t activation_max = static_cast<int8_t>(data.activation_max);
-  MaxPool<int8_t>(context, data.params, [=](int8_t value) {
+// The quantized maximum is clamped to the activation's quantized range.
+template <typename T>
+void EvalQuantized(OpContext& context, const QuantizedPool2DParams& data) {
+  const T activation_min = static_cast<T>(data.activation_min);
+  const T activation_max = static_cast<T>(data.activation_max);
+  MaxPool<T>(context, data.params, [=](T value) {
     if (value < activation_min) value = activation_min;
     if (value > activation_max) value = activation_max;
     return value;
   });
 }
 
-Status Eval(OpContext& context) { return EvalFloat32OrInt8(context, EvalFloat, EvalInt8); }
+Status Eval(OpContext& context) {
+  switch (context.input(0).type) {
+    case TensorType::FLOAT32:
+      EvalFloat(context, *context.op_data_as<Pool2DParams>());
+      return Status::kOk;
+    case TensorType::INT8:
+      EvalQuantized<int8_t>(context, *context.op_data_as<QuantizedPool2DParams>());
+      return Status::kOk;
+    case TensorType::INT16:
+      EvalQuantized<int16_t>(context, *context.op_data_as<QuantizedPool2DParams>());
+      return Status::kOk;
+    default:
+      break;
+  }
+  return EMBER_FAIL(context, Status::kUnsupported, "input type %s is not supported",
+                    TensorTypeName(context.input(0).type));
+}
+
+Status PrepareInteger(OpContext& context) { return PrepareIntegerOnly(context, Prepare); }
+
+Status EvalInteger(OpContext& context) {
+  if (context.input(0).type == TensorType::INT16) {
+    EvalQuantized<int16_t>(context, *context.op_data_as<QuantizedPool2DParams>());
+  } else {
+    EvalQuantized<int8_t>(context, *context.op_data_as<QuantizedPool2DParams>());
+  }
+  return Status::kOk;
+}
 
 }  // namespace
 
 const Kernel kMaxPool2d = {schema::OpCode::MAX_POOL_2D, "MAX_POOL_2D", Prepare, Eval};
+const Kernel kMaxPool2dInteger = {schema::OpCode::MAX_POOL_2D, "MAX_POOL_2D", PrepareInteger, EvalInteger};
 
 }  // namespace ember::kernels

@@ -1,5 +1,8 @@
 // Minimum: out = min(a, b) elementwise with numpy broadcasting. A NaN in
 // either input gives NaN, so the result does not depend on operand order.
+//
+// Int8 and int16 (as TFLite Micro: the smaller quantized value) require both
+// inputs to be quantized exactly as the output.
 #include <math.h>
 
 #include "kernels/internal/binary.h"
@@ -8,21 +11,20 @@
 namespace ember::kernels {
 namespace {
 
-Status Prepare(OpContext& context) {
-  // PrepareBinary reads a fused activation; this op has none, so a model
-  // asking for one is malformed rather than silently clamped.
-  const auto* options = context.op().options_as_ArithmeticOptions();
-  EMBER_CHECK_MODEL(context,
-                    options == nullptr || options->activation() == schema::Activation::NONE,
-                    "takes no fused activation, options ask for %s",
-                    schema::EnumNameActivation(options->activation()));
-  return PrepareBinary(context);
-}
+Status Prepare(OpContext& context) { return PrepareMinMax(context, "Minimum"); }
 
 Status Eval(OpContext& context) {
+  const auto min = [](auto a, auto b) { return a < b ? a : b; };
+  switch (context.output(0).type) {
+    case TensorType::INT8:
+      return EvalBinaryAs<int8_t>(context, min);
+    case TensorType::INT16:
+      return EvalBinaryAs<int16_t>(context, min);
+    default:
+      break;
+  }
   return EvalBinary(
-      context, [](float a, float b) { return isnan(a) || isnan(b) ? NAN : (a < b ? a : b); },
-      [](int32_t a, int32_t b) { return a < b ? a : b; });
+      context, [](float a, float b) { return isnan(a) || isnan(b) ? NAN : (a < b ? a : b); }, min);
 }
 
 }  // namespace

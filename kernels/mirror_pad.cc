@@ -3,10 +3,12 @@
 // mirror_mode picks REFLECT (the edge element is not repeated: [1 2 3] padded
 // by 2 gives 3 2 | 1 2 3 | 2 1) or SYMMETRIC (it is: 2 1 | 1 2 3 | 3 2). So
 // each pad may be at most dim - 1 under REFLECT and dim under SYMMETRIC. Pure
-// data movement, so any element type.
+// data movement, so any element type; a quantized output must be quantized
+// exactly like the input.
 #include <string.h>
 
 #include "kernels/internal/common.h"
+#include "kernels/internal/quantized_copy.h"
 #include "kernels/kernels.h"
 
 namespace ember::kernels {
@@ -33,11 +35,7 @@ Status Prepare(OpContext& context) {
   EMBER_CHECK_MODEL(context, in.present(), "input 0 is required");
   EMBER_CHECK_MODEL(context, in.type == declared.type, "input 0 is %s but the output is %s",
                     TensorTypeName(in.type), TensorTypeName(declared.type));
-  const QuantParams in_quant = in.quant();
-  const QuantParams out_quant = declared.quant();
-  EMBER_CHECK_MODEL(
-      context, in_quant.scale == out_quant.scale && in_quant.zero_point == out_quant.zero_point,
-      "input 0 and the output must have the same quantization");
+  EMBER_RETURN_IF_ERROR(CheckCopyQuantization(context, in, "input 0", declared, "output 0"));
   const auto* options = context.op().options_as_PadOptions();
   EMBER_CHECK_MODEL(context, options != nullptr, "PadOptions are required, found %s",
                     schema::EnumNameOpOptions(context.op().options_type()));

@@ -1,11 +1,29 @@
 // Mul: out = a * b with numpy broadcasting and a fused activation.
+//
+// Float32 and int32 (wrapping), and TFLite's int8 and int16 schemes with the
+// arithmetic of TFLite Micro's reference kernel, bit for bit: the product of
+// the operands minus their zero points (at most 2^16 for int8, 2^30 for
+// int16) times scale_a * scale_b / output scale, plus the output zero point.
+// Quantization: int8 operands per tensor with any zero points, int16
+// operands symmetric; any scales. An output multiplier of 2^15 or more
+// (int8; 1 or more for int16), far outside real models, can overflow the
+// left-shifted product, which then wraps as TFLite's does on
+// two's-complement targets.
 #include "kernels/internal/binary.h"
 #include "kernels/kernels.h"
 
 namespace ember::kernels {
 namespace {
 
+Status Prepare(OpContext& context) { return PrepareArithmetic(context, Arithmetic::kMul); }
+
 Status Eval(OpContext& context) {
+  if (IsQuantizedType(context.output(0).type)) {
+    return EvalQuantizedArithmetic(
+        context, [](int32_t a, int32_t b, const QuantizedArithmeticParams& params) {
+          return QuantizedArithmeticResult((a + params.a_offset) * (b + params.b_offset), params);
+        });
+  }
   // Int32 wraps on overflow (two's complement) instead of being undefined.
   return EvalBinary(
       context, [](float a, float b) { return a * b; },
@@ -16,6 +34,6 @@ Status Eval(OpContext& context) {
 
 }  // namespace
 
-const Kernel kMul = {schema::OpCode::MUL, "MUL", PrepareBinary, Eval};
+const Kernel kMul = {schema::OpCode::MUL, "MUL", Prepare, Eval};
 
 }  // namespace ember::kernels

@@ -1,9 +1,11 @@
 // Pack: stacks N inputs of one shape along a new axis (PackOptions.axis,
 // counted against the output's rank; negative counts from the end). Pure data
-// movement, so any element type.
+// movement, so any element type; quantized inputs must be quantized exactly
+// like the output (Pack does not requantize).
 #include <string.h>
 
 #include "kernels/internal/common.h"
+#include "kernels/internal/quantized_copy.h"
 #include "kernels/kernels.h"
 
 namespace ember::kernels {
@@ -37,19 +39,13 @@ Status Prepare(OpContext& context) {
   EMBER_CHECK_MODEL(context, NormalizeAxis(raw_axis, first.rank + 1, &axis),
                     "axis %d is out of range for output rank %d", raw_axis, first.rank + 1);
 
-  const QuantParams out_quant = context.output(0).quant();
   for (int i = 0; i < num_inputs; ++i) {
     const TensorView in = context.input(i);
     EMBER_CHECK_MODEL(context, in.present(), "input %d is required", i);
     EMBER_CHECK_MODEL(context, in.type == out_type, "input %d is %s but the output is %s", i,
                       TensorTypeName(in.type), TensorTypeName(out_type));
-    const QuantParams quant = in.quant();
-    if (quant.scale != out_quant.scale || quant.zero_point != out_quant.zero_point) {
-      return EMBER_FAIL(context, Status::kUnsupported,
-                        "input %d is quantized differently from the output (requantizing pack "
-                        "is not supported)",
-                        i);
-    }
+    EMBER_RETURN_IF_ERROR(
+        CheckCopyQuantization(context, in, OperandName(true, i), context.output(0), "output 0"));
     EMBER_CHECK_MODEL(context, SameShape(in, first), "input %d must have input 0's shape", i);
   }
   int32_t out_dims[kMaxRank];

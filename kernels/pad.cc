@@ -1,10 +1,19 @@
 // Pad: surrounds the input with PadOptions.constant_value; paddings holds a
 // (before, after) pair per input dim. Pure data movement, so any element type:
 // the pad value is encoded once in Prepare as the bytes of one element.
+//
+// Int8 and int16 (quantized per tensor; int16 with zero point 0): the output
+// must be quantized exactly like the input, since values are copied. The pad
+// value is constant_value quantized with the output's parameters,
+// clamp(round(constant_value / scale) + zero_point), rounding half away from
+// zero: 0 (TFLite's PAD) gives the zero point, and a PADV2 constant that was
+// itself a quantized value q gives back q. This is what TFLite Micro pads
+// with; it does not check the input's quantization, Ember rejects a mismatch.
 #include <math.h>
 #include <string.h>
 
 #include "kernels/internal/common.h"
+#include "kernels/internal/quantized_copy.h"
 #include "kernels/kernels.h"
 
 namespace ember::kernels {
@@ -109,11 +118,11 @@ Status Prepare(OpContext& context) {
   EMBER_CHECK_MODEL(context, in.present(), "input 0 is required");
   EMBER_CHECK_MODEL(context, in.type == declared.type, "input 0 is %s but the output is %s",
                     TensorTypeName(in.type), TensorTypeName(declared.type));
-  const QuantParams in_quant = in.quant();
-  const QuantParams out_quant = declared.quant();
-  EMBER_CHECK_MODEL(
-      context, in_quant.scale == out_quant.scale && in_quant.zero_point == out_quant.zero_point,
-      "input 0 and the output must have the same quantization");
+  if (IsInt8OrInt16(in.type) && ScaleCount(declared.quantization) > 0) {
+    QuantParams unused;
+    EMBER_RETURN_IF_ERROR(ReadInt8Or16Quantization(context, declared, "output 0", &unused));
+  }
+  EMBER_RETURN_IF_ERROR(CheckCopyQuantization(context, in, "input 0", declared, "output 0"));
   const auto* options = context.op().options_as_PadOptions();
   EMBER_CHECK_MODEL(context, options != nullptr, "PadOptions are required, found %s",
                     schema::EnumNameOpOptions(context.op().options_type()));

@@ -1,9 +1,10 @@
 // Slice: the block of SliceOptions.size elements starting at begin, per dim;
 // a size of -1 means "to the end of the dim". Pure data movement, so any
-// element type.
+// element type; a quantized output must be quantized exactly like the input.
 #include <string.h>
 
 #include "kernels/internal/common.h"
+#include "kernels/internal/quantized_copy.h"
 #include "kernels/kernels.h"
 
 namespace ember::kernels {
@@ -27,11 +28,7 @@ Status Prepare(OpContext& context) {
   EMBER_CHECK_MODEL(context, in.present(), "input 0 is required");
   EMBER_CHECK_MODEL(context, in.type == out.type, "input 0 is %s but the output is %s",
                     TensorTypeName(in.type), TensorTypeName(out.type));
-  const QuantParams in_quant = in.quant();
-  const QuantParams out_quant = out.quant();
-  EMBER_CHECK_MODEL(
-      context, in_quant.scale == out_quant.scale && in_quant.zero_point == out_quant.zero_point,
-      "input 0 and the output must have the same quantization");
+  EMBER_RETURN_IF_ERROR(CheckCopyQuantization(context, in, "input 0", out, "output 0"));
   const auto* options = context.op().options_as_SliceOptions();
   EMBER_CHECK_MODEL(context, options != nullptr, "SliceOptions are required, found %s",
                     schema::EnumNameOpOptions(context.op().options_type()));

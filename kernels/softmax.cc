@@ -7,10 +7,23 @@
 // exp_on_negative_values, summed in Q12.19, and each exponential is
 // multiplied by the sum's reciprocal (gemmlowp's one_over_one_plus_x).
 // Differences below diff_min, whose exponentials are negligible, give -128.
+//
+// Int16 (int16 in, int16 out) follows TFLite Micro's reference kernel bit for
+// bit. It requires the input quantized per tensor with zero point 0 (its
+// scale free) and the output with zero point 0 and scale 1/32768 (within
+// TFLite Micro's tolerance of 0.1%), and beta * input_scale in [0, 5]: each
+// difference from the row's maximum is scaled by beta * input_scale * 65535
+// / 10 (a real difference of -10 to -65535) and looked up, interpolating, in
+// a 513-entry table of e^x over [-10, 0] (larger differences read e^-10); the
+// sum's reciprocal comes from a table of 1 / (1 + x), and each output is the
+// product rounded to Q0.15. Prepare builds both tables in float, as TFLite
+// Micro does, into the op data.
 #include <math.h>
 #include <stdint.h>
 
 #include "fixedpoint/fixedpoint.h"
+#include "kernels/internal/conv_shapes.h"
+#include "kernels/internal/integer_only.h"
 #include "kernels/internal/quantization.h"
 #include "kernels/internal/unary.h"
 #include "kernels/kernels.h"
@@ -27,13 +40,27 @@ struct OpData {
   int64_t rows;
   int32_t depth;
   float beta;
-  // Int8 only: beta * input_scale * 2^(31 - kScaledDiffIntegerBits) as a Q31
+  // Int8: beta * input_scale * 2^(31 - kScaledDiffIntegerBits) as a Q31
   // mantissa and a left shift, and the smallest difference from the row's
-  // maximum that contributes.
+  // maximum that contributes. Int16: beta * input_scale * 65535 / 10 as a
+  // Q31 mantissa and a shift (negative: right).
   int32_t input_multiplier;
   int32_t input_left_shift;
   int32_t diff_min;
 };
+
+// Int16 op data: OpData, then TFLite's two interpolation tables over
+// [-32768, 32767] in 512 steps (plus the end point), output in Q0.15.
+constexpr int kInt16TableSize = 513;
+
+struct Int16OpData {
+  OpData data;
+  int16_t exp_table[kInt16TableSize];                  // e^x for x in [-10, 0]
+  int16_t one_over_one_plus_x_table[kInt16TableSize];  // 1 / (1 + x) for x in [0, 1]
+};
+
+// The largest depth whose exponentials (each at most 32767) sum within int32.
+constexpr int32_t kMaxInt16Depth = 65536;
 
 // TFLite's int8 softmax parameters: beta * input_scale * 2^26 as a
 // multiplier greater than one (TFLite Micro stops on a failed check
@@ -75,9 +102,73 @@ Status PrepareInt8(OpContext& context, float beta, OpData* data) {
   return Status::kOk;
 }
 
+// Fills `table` with func over [input_min, input_max] in TFLite's int16 table
+// format: 512 samples scaled from [-1, 1] to int16, each nudged by half the
+// error of interpolating at its interval's midpoint, and the end point. The
+// float arithmetic is TFLite Micro's, step for step, so the tables match it.
+void FillInt16Table(float (*func)(float), float input_min, float input_max, int16_t* table) {
+  const int steps = kInt16TableSize - 1;
+  const float step = (input_max - input_min) / static_cast<float>(steps);
+  const float half_step = step / 2;
+  const float scale = 65536.0f / 2.0f;  // [-1, 1] onto the int16 range
+  auto clamp = [](float value) {
+    return static_cast<int16_t>(value < -32768.0f ? -32768.0f
+                                                  : (value > 32767.0f ? 32767.0f : value));
+  };
+  for (int i = 0; i < steps; ++i) {
+    const float value = func(input_min + static_cast<float>(i) * step);
+    const float midpoint = func(input_min + static_cast<float>(i) * step + half_step);
+    const float next = func(input_min + static_cast<float>(i + 1) * step);
+    const float sample = roundf(value * scale);
+    const float interpolated = roundf((next * scale + roundf(value * scale)) / 2);
+    const float error = interpolated - roundf(midpoint * scale);
+    table[i] = clamp(sample - roundf(error / 2));
+  }
+  table[steps] = clamp(roundf(func(input_max) * scale));
+}
+
+float Exp(float x) { return expf(x); }
+float OneOverOnePlus(float x) { return 1.0f / (1.0f + x); }
+
+Status PrepareInt16(OpContext& context, float beta, OpData* data) {
+  const TensorView in = context.input(0);
+  QuantParams input;
+  EMBER_RETURN_IF_ERROR(ReadInt16Quantization(context, in, "input 0", &input));
+  const QuantParams output = context.output(0).quant();
+  const uint32_t output_scales = ScaleCount(context.output(0).quantization);
+  const double scale_error = fabs(static_cast<double>(output.scale) - 1.0 / 32768);
+  EMBER_CHECK_MODEL(context,
+                    output_scales == 1 && scale_error <= 0.001 / 32768 && output.zero_point == 0,
+                    "an int16 softmax output must be quantized with scale 1/32768 and zero point "
+                    "0, has scale %g, zero point %d",
+                    static_cast<double>(output.scale), output.zero_point);
+  EMBER_CHECK_MODEL(context, data->depth <= kMaxInt16Depth,
+                    "int16 softmax rows hold at most %d values, has %d", kMaxInt16Depth,
+                    data->depth);
+  // TFLite left-shifts differences (down to -65535) by the multiplier's
+  // exponent, which must stay within int32: below 2^15, beta * input scale
+  // up to 2^15 * 10 / 65535 = 5.00008.
+  const double real =
+      static_cast<double>(input.scale) * static_cast<double>(beta) / (10.0 / 65535.0);
+  const QuantizedMultiplier multiplier =
+      beta >= 0.0f ? QuantizeMultiplier(real) : QuantizedMultiplier{};
+  if (beta < 0.0f || multiplier.shift > 15) {
+    return EMBER_FAIL(context, Status::kUnsupported,
+                      "int16 softmax needs beta * input scale in [0, 5], has %g * %g",
+                      static_cast<double>(beta), static_cast<double>(input.scale));
+  }
+  data->input_multiplier = multiplier.multiplier;
+  data->input_left_shift = multiplier.shift;
+  auto* tables = reinterpret_cast<Int16OpData*>(data);
+  FillInt16Table(Exp, -10.0f, 0.0f, tables->exp_table);
+  FillInt16Table(OneOverOnePlus, 0.0f, 1.0f, tables->one_over_one_plus_x_table);
+  return Status::kOk;
+}
+
 Status Prepare(OpContext& context) {
-  EMBER_RETURN_IF_ERROR(
-      PrepareUnary(context, TypeBit(TensorType::FLOAT32) | TypeBit(TensorType::INT8)));
+  EMBER_RETURN_IF_ERROR(PrepareUnary(context, TypeBit(TensorType::FLOAT32) |
+                                                  TypeBit(TensorType::INT8) |
+                                                  TypeBit(TensorType::INT16)));
   const TensorView in = context.input(0);
   EMBER_CHECK_MODEL(context, in.rank >= 1, "input 0 must have rank >= 1, is rank 0");
   const schema::OpOptions options_type = context.op().options_type();
@@ -89,12 +180,15 @@ Status Prepare(OpContext& context) {
   const auto* options = context.op().options_as_SoftmaxOptions();
   const float beta = options != nullptr ? options->beta() : schema::SoftmaxOptionsT().beta;
   EMBER_CHECK_MODEL(context, isfinite(beta), "option beta must be finite");
-  auto* data = context.AllocateOpData<OpData>();
+  const bool int16 = in.type == TensorType::INT16;
+  auto* data =
+      static_cast<OpData*>(context.AllocateOpData(int16 ? sizeof(Int16OpData) : sizeof(OpData)));
   if (data == nullptr) return Status::kArenaTooSmall;
   data->depth = in.dims[in.rank - 1];
   data->rows = data->depth == 0 ? 0 : in.num_elements() / data->depth;
   data->beta = beta;
   if (in.type == TensorType::INT8) EMBER_RETURN_IF_ERROR(PrepareInt8(context, beta, data));
+  if (int16) EMBER_RETURN_IF_ERROR(PrepareInt16(context, beta, data));
   return Status::kOk;
 }
 
@@ -179,10 +273,78 @@ void EvalInt8(OpContext& context, const OpData& data) {
   }
 }
 
-Status Eval(OpContext& context) { return EvalFloat32OrInt8(context, EvalFloat, EvalInt8); }
+// TFLite's int16 table lookup: the top 9 bits of x + 32768 pick the
+// interval, the low 7 interpolate linearly (rounding half up).
+int16_t LookUp(int32_t x, const int16_t* table) {
+  const int32_t index = 256 + (x >> 7);
+  const int32_t offset = x & 0x7f;
+  const int16_t base = table[index];
+  const int16_t slope = static_cast<int16_t>(table[index + 1] - base);
+  return static_cast<int16_t>(base + ((slope * offset + 64) >> 7));
+}
+
+int32_t SaturateToInt16(int32_t x) { return x < -32768 ? -32768 : (x > 32767 ? 32767 : x); }
+
+// The exponentials are kept in the output row until the sum is known. The
+// sum of a row is at least e^0 (about 32767) and, by kMaxInt16Depth, below
+// 2^31, so its leading zeros are 1..17.
+void EvalInt16(OpContext& context, const Int16OpData& tables) {
+  const OpData& data = tables.data;
+  const int16_t* input = context.input(0).data_as<const int16_t>();
+  int16_t* output = context.output(0).data_as<int16_t>();
+  const int32_t depth = data.depth;
+  const QuantizedMultiplier multiplier = {data.input_multiplier, data.input_left_shift};
+  for (int64_t row = 0; row < data.rows; ++row) {
+    const int16_t* x = input + row * depth;
+    int16_t* y = output + row * depth;
+    int32_t max = x[0];
+    for (int32_t i = 1; i < depth; ++i) max = x[i] > max ? x[i] : max;
+    int32_t sum = 0;
+    for (int32_t i = 0; i < depth; ++i) {
+      // Scaled so that -65535 is a real -10, recentred onto the table's
+      // [-32768, 32767].
+      const int32_t scaled = MultiplyByQuantizedMultiplier(x[i] - max, multiplier);
+      y[i] = LookUp(SaturateToInt16(scaled + 32767), tables.exp_table);
+      sum += y[i];
+    }
+    // The sum normalized to [2^16, 2^17) is 1 + t for t in [0, 1) in Q16;
+    // recentred onto the table's range it gives 1 / (1 + t) in Q0.15.
+    const int leading_zeros = __builtin_clz(static_cast<uint32_t>(sum));
+    const int32_t normalized = static_cast<int32_t>(
+        ((static_cast<int64_t>(sum) << (leading_zeros - 1)) + (1 << 13)) >> 14);
+    const int16_t reciprocal = LookUp(SaturateToInt16(normalized - (1 << 15) - (1 << 16)),
+                                      tables.one_over_one_plus_x_table);
+    const int right_shift = 31 - leading_zeros;
+    const int64_t round = int64_t{1} << (right_shift - 1);
+    for (int32_t i = 0; i < depth; ++i) {
+      const int64_t value = (int64_t{y[i]} * reciprocal + round) >> right_shift;
+      y[i] = static_cast<int16_t>(value < 0 ? 0 : (value > 32767 ? 32767 : value));
+    }
+  }
+}
+
+Status Eval(OpContext& context) {
+  if (context.input(0).type == TensorType::INT16) {
+    EvalInt16(context, *context.op_data_as<Int16OpData>());
+    return Status::kOk;
+  }
+  return EvalFloat32OrInt8(context, EvalFloat, EvalInt8);
+}
+
+Status PrepareInteger(OpContext& context) { return PrepareIntegerOnly(context, Prepare); }
+
+Status EvalInteger(OpContext& context) {
+  if (context.input(0).type == TensorType::INT16) {
+    EvalInt16(context, *context.op_data_as<Int16OpData>());
+  } else {
+    EvalInt8(context, *context.op_data_as<OpData>());
+  }
+  return Status::kOk;
+}
 
 }  // namespace
 
 const Kernel kSoftmax = {schema::OpCode::SOFTMAX, "SOFTMAX", Prepare, Eval};
+const Kernel kSoftmaxInteger = {schema::OpCode::SOFTMAX, "SOFTMAX", PrepareInteger, EvalInteger};
 
 }  // namespace ember::kernels

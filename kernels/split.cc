@@ -1,10 +1,12 @@
 // Split: cuts the input along SplitOptions.axis into the op's outputs, in
 // equal parts when size_splits is empty, else size_splits[i] elements for
 // output i, where one entry may be -1 for whatever the others leave. Pure data
-// movement, so any element type.
+// movement, so any element type; quantized outputs must be quantized exactly
+// like the input.
 #include <string.h>
 
 #include "kernels/internal/common.h"
+#include "kernels/internal/quantized_copy.h"
 #include "kernels/kernels.h"
 
 namespace ember::kernels {
@@ -67,15 +69,12 @@ Status Prepare(OpContext& context) {
                       "size_splits sum to %d, input dim %d is %d", axis_dim - rest, axis, axis_dim);
   }
 
-  const QuantParams in_quant = in.quant();
   for (int i = 0; i < num_outputs; ++i) {
     const TensorView declared = context.output(i);
     EMBER_CHECK_MODEL(context, declared.type == in.type, "output %d is %s but the input is %s", i,
                       TensorTypeName(declared.type), TensorTypeName(in.type));
-    const QuantParams out_quant = declared.quant();
-    EMBER_CHECK_MODEL(
-        context, in_quant.scale == out_quant.scale && in_quant.zero_point == out_quant.zero_point,
-        "output %d must have the input's quantization", i);
+    EMBER_RETURN_IF_ERROR(
+        CheckCopyQuantization(context, in, "input 0", declared, OperandName(false, i)));
     int32_t out_dims[kMaxRank];
     for (int d = 0; d < in.rank; ++d) out_dims[d] = in.dims[d];
     out_dims[axis] = axis_dim / num_outputs;

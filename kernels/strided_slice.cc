@@ -1,5 +1,6 @@
 // StridedSlice with TensorFlow's semantics; begin, end, strides and the five
-// masks come from StridedSliceOptions. Pure data movement, so any element type.
+// masks come from StridedSliceOptions. Pure data movement, so any element type;
+// a quantized output must be quantized exactly like the input.
 //
 // The options form a "sparse" spec, one entry per index expression as in
 // x[1:3, ..., tf.newaxis, 2]. Prepare expands it to a "dense" spec with one
@@ -18,6 +19,7 @@
 // The dim's length is ceil((end - begin) / stride), or 0 when the interval
 // points the other way.
 #include "kernels/internal/common.h"
+#include "kernels/internal/quantized_copy.h"
 #include "kernels/internal/strided_copy.h"
 #include "kernels/kernels.h"
 
@@ -47,11 +49,7 @@ Status Prepare(OpContext& context) {
   EMBER_CHECK_MODEL(context, in.present(), "input 0 is required");
   EMBER_CHECK_MODEL(context, in.type == declared.type, "input 0 is %s but the output is %s",
                     TensorTypeName(in.type), TensorTypeName(declared.type));
-  const QuantParams in_quant = in.quant();
-  const QuantParams out_quant = declared.quant();
-  EMBER_CHECK_MODEL(
-      context, in_quant.scale == out_quant.scale && in_quant.zero_point == out_quant.zero_point,
-      "input 0 and the output must have the same quantization");
+  EMBER_RETURN_IF_ERROR(CheckCopyQuantization(context, in, "input 0", declared, "output 0"));
   const auto* options = context.op().options_as_StridedSliceOptions();
   EMBER_CHECK_MODEL(context, options != nullptr, "StridedSliceOptions are required, found %s",
                     schema::EnumNameOpOptions(context.op().options_type()));

@@ -1,11 +1,31 @@
 // Sub: out = a - b with numpy broadcasting and a fused activation.
+//
+// Float32 and int32 (wrapping), and TFLite's int8 and int16 schemes with the
+// arithmetic of TFLite Micro's reference kernel, bit for bit (see
+// kernels/internal/binary.h; like TFLite Micro, Sub computes its multipliers
+// from float quotients of the scales, Add in double). Quantization: int8
+// operands per tensor with any zero points, int16 operands symmetric; a, b
+// and the output may each have their own scale. Required: output scale
+// above 2^-19 (int8) or 2^-14 (int16) times the larger input scale, as
+// TFLite checks.
 #include "kernels/internal/binary.h"
 #include "kernels/kernels.h"
 
 namespace ember::kernels {
 namespace {
 
+Status Prepare(OpContext& context) { return PrepareArithmetic(context, Arithmetic::kSub); }
+
 Status Eval(OpContext& context) {
+  if (IsQuantizedType(context.output(0).type)) {
+    return EvalQuantizedArithmetic(
+        context, [](int32_t a, int32_t b, const QuantizedArithmeticParams& params) {
+          return QuantizedArithmeticResult(
+              ScaleAddend(a, params.a_offset, params.a_multiplier, params) -
+                  ScaleAddend(b, params.b_offset, params.b_multiplier, params),
+              params);
+        });
+  }
   // Int32 wraps on overflow (two's complement) instead of being undefined.
   return EvalBinary(
       context, [](float a, float b) { return a - b; },
@@ -16,6 +36,6 @@ Status Eval(OpContext& context) {
 
 }  // namespace
 
-const Kernel kSub = {schema::OpCode::SUB, "SUB", PrepareBinary, Eval};
+const Kernel kSub = {schema::OpCode::SUB, "SUB", Prepare, Eval};
 
 }  // namespace ember::kernels

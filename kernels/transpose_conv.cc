@@ -6,7 +6,28 @@
 // output:
 //   out[oy, ox, oc] = bias[oc] + sum in[iy, ix, ic] * filter[oc, ky, kx, ic]
 //   over oy = iy * stride - pad_top + ky (same for x).
+//
+// Int8 and int16x8 follow TFLite Micro's reference TransposeConv bit for bit:
+//  - int8: int8 input and output quantized per tensor (any scale and zero
+//    point), int8 filter quantized symmetrically per tensor or per output
+//    channel (dim 0), optional int32 bias at scale input_scale *
+//    filter_scale[c]. Products (q_in - zp_in) * w are summed in int32
+//    (wrapping, as TFLite's sums do), the bias is added, and the sum is scaled
+//    by input_scale * filter_scale[c] / output_scale (computed in double)
+//    with TFLite's fixed-point multiply; then the output zero point and the
+//    fused activation's clamp.
+//  - int16x8: int16 input and output quantized per tensor with zero point 0,
+//    int8 filter as above, optional int64 bias. The sums run in 64 bits and
+//    are scaled by the multiplier rounded to 16 bits with one rounding shift
+//    (TFLite's 64-bit MultiplyByQuantizedMultiplier), then clamped.
+// Both sum into a scratch buffer of one accumulator per output value of one
+// batch image, scattering each input cell's products over its window as
+// TFLite does.
+#include <string.h>
+
 #include "kernels/internal/conv_shapes.h"
+#include "kernels/internal/quantization.h"
+#include "kernels/internal/quantized_copy.h"
 #include "kernels/kernels.h"
 
 namespace ember::kernels {
@@ -22,7 +43,80 @@ struct OpData {
   int32_t pad_top;
   int32_t pad_left;
   FloatRange activation;
+  // Int8 and int16x8 only. The block goes on with the filter's multipliers
+  // (QuantizedMultiplier), one per output channel or one for all.
+  int32_t input_offset;  // minus the input zero point
+  int32_t output_zero_point;
+  int32_t activation_min;
+  int32_t activation_max;
+  int32_t multiplier_stride;  // 1 per channel, 0 per tensor
+  int32_t sums_scratch;
 };
+
+const QuantizedMultiplier* Multipliers(const OpData& data) {
+  return reinterpret_cast<const QuantizedMultiplier*>(&data + 1);
+}
+
+// Bound on the shift of the int16x8 path's multiplier, as TFLite's 64-bit
+// multiply requires (the sum is then shifted right by 8 to 46 bits).
+constexpr int32_t kMaxWideShift = 7;
+
+// The types, quantization, multipliers and scratch buffer of the int8 and
+// int16x8 paths; allocates the op data and returns it through `out`.
+Status PrepareQuantized(OpContext& context, schema::Activation activation, OpData** out) {
+  const TensorView input = context.input(kInput);
+  const TensorView filter = context.input(kFilter);
+  const TensorView bias = context.input(kBias);
+  const TensorView output = context.output(0);
+  const bool int8 = input.type == TensorType::INT8;
+  const TensorType bias_type = int8 ? TensorType::INT32 : TensorType::INT64;
+  if (filter.type != TensorType::INT8 || output.type != input.type ||
+      (bias.present() && bias.type != bias_type)) {
+    return EMBER_FAIL(context, Status::kUnsupported,
+                      "an %s input needs an int8 filter, an %s output and an %s bias; has %s, %s "
+                      "and %s",
+                      TensorTypeName(input.type), TensorTypeName(input.type),
+                      TensorTypeName(bias_type), TensorTypeName(filter.type),
+                      TensorTypeName(output.type),
+                      bias.present() ? TensorTypeName(bias.type) : "none");
+  }
+  QuantParams input_quant;
+  QuantParams output_quant;
+  EMBER_RETURN_IF_ERROR(ReadInt8Or16Quantization(context, input, "input 0 (input)", &input_quant));
+  EMBER_RETURN_IF_ERROR(ReadInt8Or16Quantization(context, output, "output 0", &output_quant));
+  uint32_t count = 0;
+  EMBER_RETURN_IF_ERROR(
+      ReadInt8WeightScales(context, filter, 0, "input 1 (filter)", "output channel", &count));
+  auto* data = static_cast<OpData*>(
+      context.AllocateOpData(sizeof(OpData) + count * sizeof(QuantizedMultiplier)));
+  if (data == nullptr) return Status::kArenaTooSmall;
+  auto* multipliers = reinterpret_cast<QuantizedMultiplier*>(data + 1);
+  ComputeWeightMultipliers(input_quant, filter, output_quant, count,
+                           /*float_per_tensor_product=*/false, multipliers);
+  if (!int8) {
+    for (uint32_t c = 0; c < count; ++c) {
+      EMBER_CHECK_MODEL(context, multipliers[c].shift <= kMaxWideShift,
+                        "input_scale * filter_scale[%u] / output_scale = %g is 2^%d or more, past "
+                        "the int16x8 kernel's limit",
+                        static_cast<unsigned>(c),
+                        static_cast<double>(input_quant.scale) *
+                            filter.quantization->scale()->Get(c) / output_quant.scale,
+                        static_cast<int>(kMaxWideShift));
+    }
+  }
+  data->input_offset = -input_quant.zero_point;
+  data->output_zero_point = output_quant.zero_point;
+  QuantizedActivationRange(activation, output_quant, QuantizedMin(input.type),
+                           QuantizedMax(input.type), &data->activation_min, &data->activation_max);
+  data->multiplier_stride = count > 1 ? 1 : 0;
+  const size_t per_batch = static_cast<size_t>(output.dim(1)) * output.dim(2) * output.dim(3);
+  int index = 0;
+  EMBER_RETURN_IF_ERROR(
+      context.RequestScratch(per_batch * (int8 ? sizeof(uint32_t) : sizeof(uint64_t)), &index));
+  data->sums_scratch = index;
+  *out = data;
+  return Status::kOk;
+}
 
 // Checks that the forward Conv2D of an output-sized image gives the input
 // size along one axis, and returns the padding that conv would use.
@@ -91,13 +185,17 @@ Status Prepare(OpContext& context) {
   FloatRange activation = {};
   EMBER_RETURN_IF_ERROR(ReadActivation(context, options->activation(), &activation));
 
-  EMBER_RETURN_IF_ERROR(CheckFloat(context, input, "input 0 (input)"));
-  EMBER_RETURN_IF_ERROR(CheckFloat(context, filter, "input 1 (filter)"));
-  EMBER_RETURN_IF_ERROR(CheckFloat(context, bias, "input 2 (bias)"));
-  EMBER_RETURN_IF_ERROR(CheckFloat(context, output, "output 0"));
-
-  auto* data = context.AllocateOpData<OpData>();
-  if (data == nullptr) return Status::kArenaTooSmall;
+  OpData* data = nullptr;
+  if (input.type == TensorType::INT8 || input.type == TensorType::INT16) {
+    EMBER_RETURN_IF_ERROR(PrepareQuantized(context, options->activation(), &data));
+  } else {
+    EMBER_RETURN_IF_ERROR(CheckFloat(context, input, "input 0 (input)"));
+    EMBER_RETURN_IF_ERROR(CheckFloat(context, filter, "input 1 (filter)"));
+    EMBER_RETURN_IF_ERROR(CheckFloat(context, bias, "input 2 (bias)"));
+    EMBER_RETURN_IF_ERROR(CheckFloat(context, output, "output 0"));
+    data = context.AllocateOpData<OpData>();
+    if (data == nullptr) return Status::kArenaTooSmall;
+  }
   data->stride_h = options->stride_h();
   data->stride_w = options->stride_w();
   data->pad_top = pad_top;
@@ -200,11 +298,114 @@ void EvalFloat(OpContext& context, const OpData& data) {
   }
 }
 
+// TFLite's scaling of a 64-bit sum (its int16x8 kernels): the Q31
+// multiplier rounded to Q15, one rounding shift (half up). TFLite defines it
+// for |x| < 2^47; larger sums (only from an absurd bias) are clamped to that
+// range, and results beyond int32 saturate, where TFLite's are undefined.
+int32_t ScaleWideSum(int64_t x, QuantizedMultiplier m) {
+  constexpr int64_t kLimit = int64_t{1} << 47;
+  if (x < -kLimit) x = -kLimit;
+  if (x > kLimit - 1) x = kLimit - 1;
+  const int64_t reduced =
+      m.multiplier < 0x7FFF0000 ? (int64_t{m.multiplier} + (1 << 15)) >> 16 : 0x7FFF;
+  const int total_shift = 15 - m.shift;
+  const int64_t result = (x * reduced + (int64_t{1} << (total_shift - 1))) >> total_shift;
+  if (result < INT32_MIN) return INT32_MIN;
+  if (result > INT32_MAX) return INT32_MAX;
+  return static_cast<int32_t>(result);
+}
+
+// One integer path: In is int8_t or int16_t; Acc (uint32_t or uint64_t)
+// holds the sums, wrapping like TFLite's int32 / int64 sums but without
+// signed-overflow undefined behavior; wrapping addition is associative, so
+// the scatter order does not change the bits.
+template <typename In, typename Acc>
+void EvalQuantized(OpContext& context, const OpData& data) {
+  const TensorView input = context.input(kInput);
+  const TensorView filter = context.input(kFilter);
+  const TensorView bias_view = context.input(kBias);
+  const TensorView output = context.output(0);
+  const int32_t batches = input.dim(0);
+  const int32_t in_h = input.dim(1);
+  const int32_t in_w = input.dim(2);
+  const int32_t in_c = input.dim(3);
+  const int32_t filter_h = filter.dim(1);
+  const int32_t filter_w = filter.dim(2);
+  const int32_t filter_size = filter_h * filter_w * in_c;
+  const int32_t out_h = output.dim(1);
+  const int32_t out_w = output.dim(2);
+  const int32_t out_c = output.dim(3);
+  const size_t per_batch = static_cast<size_t>(out_h) * out_w * out_c;
+  const In* in = input.data_as<const In>();
+  const int8_t* weights = filter.data_as<const int8_t>();
+  const QuantizedMultiplier* multipliers = Multipliers(data);
+  In* out = output.data_as<In>();
+  auto* sums = static_cast<Acc*>(context.scratch(data.sums_scratch));
+
+  for (int32_t b = 0; b < batches; ++b) {
+    memset(sums, 0, per_batch * sizeof(Acc));
+    const In* in_batch = in + static_cast<size_t>(b) * in_h * in_w * in_c;
+    for (int32_t iy = 0; iy < in_h; ++iy) {
+      const int32_t oy_origin = iy * data.stride_h - data.pad_top;
+      for (int32_t ix = 0; ix < in_w; ++ix) {
+        const int32_t ox_origin = ix * data.stride_w - data.pad_left;
+        const In* in_cell = in_batch + (iy * in_w + ix) * in_c;
+        for (int32_t ky = 0; ky < filter_h; ++ky) {
+          const int32_t oy = oy_origin + ky;
+          if (oy < 0 || oy >= out_h) continue;
+          for (int32_t kx = 0; kx < filter_w; ++kx) {
+            const int32_t ox = ox_origin + kx;
+            if (ox < 0 || ox >= out_w) continue;
+            Acc* out_sums = sums + (static_cast<size_t>(oy) * out_w + ox) * out_c;
+            const int8_t* tap = weights + (ky * filter_w + kx) * in_c;
+            for (int32_t oc = 0; oc < out_c; ++oc) {
+              const int8_t* w = tap + oc * filter_size;
+              Acc acc = 0;
+              for (int32_t ic = 0; ic < in_c; ++ic) {
+                acc +=
+                    static_cast<Acc>(static_cast<int64_t>(in_cell[ic] + data.input_offset) * w[ic]);
+              }
+              out_sums[oc] += acc;
+            }
+          }
+        }
+      }
+    }
+    In* out_batch = out + static_cast<size_t>(b) * per_batch;
+    for (size_t k = 0; k < per_batch; ++k) {
+      const int32_t oc = static_cast<int32_t>(k % static_cast<size_t>(out_c));
+      const QuantizedMultiplier m = multipliers[oc * data.multiplier_stride];
+      int64_t value;
+      if (sizeof(Acc) == sizeof(uint32_t)) {
+        uint32_t sum = static_cast<uint32_t>(sums[k]);
+        if (bias_view.present())
+          sum += static_cast<uint32_t>(bias_view.data_as<const int32_t>()[oc]);
+        value = int64_t{MultiplyByQuantizedMultiplier(static_cast<int32_t>(sum), m)} +
+                data.output_zero_point;
+      } else {
+        uint64_t sum = static_cast<uint64_t>(sums[k]);
+        if (bias_view.present())
+          sum += static_cast<uint64_t>(bias_view.data_as<const int64_t>()[oc]);
+        value = ScaleWideSum(static_cast<int64_t>(sum), m);
+      }
+      if (value < data.activation_min) value = data.activation_min;
+      if (value > data.activation_max) value = data.activation_max;
+      out_batch[k] = static_cast<In>(value);
+    }
+  }
+}
+
 Status Eval(OpContext& context) {
   const OpData& data = *context.op_data_as<OpData>();
   switch (context.input(kInput).type) {
     case TensorType::FLOAT32:
       EvalFloat(context, data);
+      return Status::kOk;
+    case TensorType::INT8:
+      EvalQuantized<int8_t, uint32_t>(context, data);
+      return Status::kOk;
+    case TensorType::INT16:
+      EvalQuantized<int16_t, uint64_t>(context, data);
       return Status::kOk;
     default:
       break;

@@ -1,9 +1,10 @@
 // Unpack: the inverse of Pack. Splits the input along PackOptions.axis into
 // one output per index, each without that axis. Pure data movement, so any
-// element type.
+// element type; quantized outputs must be quantized exactly like the input.
 #include <string.h>
 
 #include "kernels/internal/common.h"
+#include "kernels/internal/quantized_copy.h"
 #include "kernels/kernels.h"
 
 namespace ember::kernels {
@@ -39,15 +40,12 @@ Status Prepare(OpContext& context) {
 
   int32_t out_dims[kMaxRank];
   for (int d = 0; d + 1 < in.rank; ++d) out_dims[d] = in.dims[d < axis ? d : d + 1];
-  const QuantParams in_quant = in.quant();
   for (int i = 0; i < num_outputs; ++i) {
     const TensorView out = context.output(i);
     EMBER_CHECK_MODEL(context, out.type == in.type, "output %d is %s but the input is %s", i,
                       TensorTypeName(out.type), TensorTypeName(in.type));
-    const QuantParams quant = out.quant();
-    EMBER_CHECK_MODEL(context,
-                      quant.scale == in_quant.scale && quant.zero_point == in_quant.zero_point,
-                      "output %d must have the input's quantization", i);
+    EMBER_RETURN_IF_ERROR(
+        CheckCopyQuantization(context, in, "input 0", out, OperandName(false, i)));
     EMBER_RETURN_IF_ERROR(context.SetOutputShape(i, out_dims, in.rank - 1));
   }
 

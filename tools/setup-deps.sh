@@ -1,7 +1,20 @@
 #!/usr/bin/env bash
 # Installs Ember's build and test dependencies from Debian packages (Debian 12).
 # Installs only what is missing, so it is cheap to run again.
+#
+#   tools/setup-deps.sh           host build and tests
+#   tools/setup-deps.sh --cross   also the bare-metal ARM toolchain (toolchains/,
+#                                 examples/firmware) and QEMU to run its images;
+#                                 EMBER_SETUP_CROSS=1 does the same
 set -euo pipefail
+
+cross=${EMBER_SETUP_CROSS:-0}
+for arg in "$@"; do
+  case "$arg" in
+    --cross) cross=1 ;;
+    *) echo "usage: tools/setup-deps.sh [--cross]" >&2; exit 2 ;;
+  esac
+done
 
 packages=(
   build-essential cmake ninja-build pkg-config
@@ -11,6 +24,12 @@ packages=(
   libgtest-dev libbenchmark-dev
   python3-numpy python3-sklearn python3-protobuf
 )
+# Cortex-M cross builds: GCC, newlib (-nano) and libstdc++ for arm-none-eabi;
+# qemu-system-arm runs the images (tests/firmware).
+if [ "$cross" = 1 ]; then
+  packages+=(gcc-arm-none-eabi libnewlib-arm-none-eabi libstdc++-arm-none-eabi-newlib
+             qemu-system-arm)
+fi
 
 missing=()
 for package in "${packages[@]}"; do

@@ -3,7 +3,7 @@
 // checks of padding/stride/activation options and of the window geometry the
 // output shapes are computed from; the walk over output pixels with their
 // windows clipped to the image and the blocked dot product their loops use;
-// the Prepare of both pooling ops, float32 and int8.
+// the Prepare of both pooling ops, float32, int8 and int16.
 //
 // The bounds enforced here are what lets Eval do all index arithmetic in
 // int32 (also on 32-bit targets): every dimension product, every window
@@ -138,15 +138,19 @@ inline Status CheckFloat(OpContext& context, const TensorView& view, const char*
 // starting at weights + j * weight_stride, for j < kBlock. Several output
 // channels at once give independent accumulators (hiding float add latency)
 // that share each input load; each sum still adds its products in index
-// order, like a plain loop.
-template <int kBlock>
-inline void AccumulateDots(const float* input, const float* weights, int32_t weight_stride,
+// order, like a plain loop. Weights are float32, or int8 for the hybrid
+// paths, which multiply by the quantized values as they are (exactly
+// representable in float) and leave the scale to the caller.
+template <int kBlock, typename Weight>
+inline void AccumulateDots(const float* input, const Weight* weights, int32_t weight_stride,
                            int32_t size, float* acc) {
   float sums[kBlock];
   for (int j = 0; j < kBlock; ++j) sums[j] = acc[j];
   for (int32_t i = 0; i < size; ++i) {
     const float x = input[i];
-    for (int j = 0; j < kBlock; ++j) sums[j] += x * weights[j * weight_stride + i];
+    for (int j = 0; j < kBlock; ++j) {
+      sums[j] += x * static_cast<float>(weights[j * weight_stride + i]);
+    }
   }
   for (int j = 0; j < kBlock; ++j) acc[j] = sums[j];
 }
@@ -225,9 +229,9 @@ struct Pool2DParams {
   FloatRange activation;
 };
 
-// Their int8 op data: the input and output share one quantization, so only
-// the activation's quantized range is added.
-struct Int8Pool2DParams {
+// Their int8 and int16 op data: the input and output share one
+// quantization, so only the activation's quantized range is added.
+struct QuantizedPool2DParams {
   Pool2DParams params;
   int32_t activation_min;
   int32_t activation_max;
@@ -241,6 +245,30 @@ inline Window2D PoolWindow(const Pool2DParams& params) {
 // Bound on the cells of an int8 window whose values are summed (the average):
 // 2^24 values of magnitude up to 128 sum within int32, as TFLite's sum must.
 constexpr int64_t kMaxInt8WindowCells = int64_t{1} << 24;
+// The same for int16: 2^16 values of magnitude up to 2^15.
+constexpr int64_t kMaxInt16WindowCells = int64_t{1} << 16;
+
+// An int16 activation tensor (TFLite's 16x8 scheme): one scale, finite and at
+// least kMinScale, and zero point 0.
+inline Status ReadInt16Quantization(OpContext& context, const TensorView& view, const char* what,
+                                    QuantParams* out) {
+  const schema::Quantization* q = view.quantization;
+  const uint32_t scales = ScaleCount(q);
+  EMBER_CHECK_MODEL(context, scales == 1, "%s is int16 and needs 1 quantization scale, has %u",
+                    what, scales);
+  const float scale = q->scale()->Get(0);
+  const int64_t zero_point =
+      q->zero_point() != nullptr && q->zero_point()->size() > 0 ? q->zero_point()->Get(0) : 0;
+  EMBER_CHECK_MODEL(context, isfinite(scale) && scale >= kMinScale,
+                    "%s has quantization scale %g; it must be finite and at least 2^-28", what,
+                    static_cast<double>(scale));
+  EMBER_CHECK_MODEL(context, zero_point == 0,
+                    "%s is int16 and must have zero point 0 (symmetric), has %lld", what,
+                    static_cast<long long>(zero_point));
+  out->scale = scale;
+  out->zero_point = 0;
+  return Status::kOk;
+}
 
 // Both need every window to hold at least one input cell (the average
 // divides by that count). Windows are contiguous, so checking the first
@@ -259,28 +287,32 @@ inline Status CheckPoolWindowsCovered(OpContext& context, int axis, int32_t inpu
 
 // Prepare of both pooling ops: one [N, H, W, C] input, Pool2DOptions; sets
 // the output shape [N, H_out, W_out, C], allocates and fills the op data
-// (Pool2DParams for float32, Int8Pool2DParams for int8). An int8 output must
-// share the input's quantization: the kernels do not requantize, and TFLite
-// Micro demands the same. `sums_int8_windows`: the op sums int8 windows in
-// int32, which bounds their cells by kMaxInt8WindowCells.
-inline Status PreparePool2D(OpContext& context, bool sums_int8_windows) {
+// (Pool2DParams for float32, QuantizedPool2DParams for int8 and int16). A
+// quantized output must share the input's quantization (int16 with zero
+// point 0): the kernels do not requantize, and TFLite Micro demands the same.
+// `sums_windows`: the op sums quantized windows in int32, which bounds their
+// cells by kMaxInt8WindowCells or kMaxInt16WindowCells.
+inline Status PreparePool2D(OpContext& context, bool sums_windows) {
   EMBER_CHECK_MODEL(context, context.num_inputs() == 1 && context.num_outputs() == 1,
                     "needs 1 input and 1 output, has %d and %d", context.num_inputs(),
                     context.num_outputs());
   const TensorView input = context.input(0);
   EMBER_RETURN_IF_ERROR(CheckRank(context, input, 4, "input 0"));
   const bool int8 = input.type == TensorType::INT8;
+  const bool int16 = input.type == TensorType::INT16;
   const auto* options = context.op().options_as_Pool2DOptions();
   EMBER_CHECK_MODEL(context, options != nullptr, "options must be Pool2DOptions, are %s",
                     schema::EnumNameOpOptions(context.op().options_type()));
   EMBER_CHECK_MODEL(context, options->filter_h() >= 1 && options->filter_w() >= 1,
                     "options filter_h = %d and filter_w = %d must be at least 1",
                     options->filter_h(), options->filter_w());
-  EMBER_CHECK_MODEL(context,
-                    !int8 || !sums_int8_windows ||
-                        int64_t{options->filter_h()} * options->filter_w() <= kMaxInt8WindowCells,
-                    "an int8 pooling window of %d x %d cells is larger than 2^24",
-                    options->filter_h(), options->filter_w());
+  if (sums_windows && (int8 || int16)) {
+    const int64_t cells = int64_t{options->filter_h()} * options->filter_w();
+    EMBER_CHECK_MODEL(context, cells <= (int8 ? kMaxInt8WindowCells : kMaxInt16WindowCells),
+                      "an %s pooling window of %d x %d cells is larger than 2^%d",
+                      int8 ? "int8" : "int16", options->filter_h(), options->filter_w(),
+                      int8 ? 24 : 16);
+  }
   Padding2D padding = {};
   EMBER_RETURN_IF_ERROR(
       ReadPadding(context, options->padding(), options->explicit_padding(), &padding));
@@ -301,15 +333,21 @@ inline Status PreparePool2D(OpContext& context, bool sums_int8_windows) {
   const TensorView output = context.output(0);
 
   Pool2DParams* params = nullptr;
-  if (int8) {
-    if (output.type != TensorType::INT8) {
-      return EMBER_FAIL(context, Status::kUnsupported, "an int8 input needs an int8 output, has %s",
+  if (int8 || int16) {
+    if (output.type != input.type) {
+      return EMBER_FAIL(context, Status::kUnsupported, "an %s input needs an %s output, has %s",
+                        TensorTypeName(input.type), TensorTypeName(input.type),
                         TensorTypeName(output.type));
     }
     QuantParams quant;
-    EMBER_RETURN_IF_ERROR(ReadInt8Quantization(context, input, "input 0", &quant));
     QuantParams output_quant;
-    EMBER_RETURN_IF_ERROR(ReadInt8Quantization(context, output, "output 0", &output_quant));
+    if (int8) {
+      EMBER_RETURN_IF_ERROR(ReadInt8Quantization(context, input, "input 0", &quant));
+      EMBER_RETURN_IF_ERROR(ReadInt8Quantization(context, output, "output 0", &output_quant));
+    } else {
+      EMBER_RETURN_IF_ERROR(ReadInt16Quantization(context, input, "input 0", &quant));
+      EMBER_RETURN_IF_ERROR(ReadInt16Quantization(context, output, "output 0", &output_quant));
+    }
     EMBER_CHECK_MODEL(context,
                       fabs(static_cast<double>(quant.scale) - output_quant.scale) <= 1e-6 &&
                           quant.zero_point == output_quant.zero_point,
@@ -317,10 +355,10 @@ inline Status PreparePool2D(OpContext& context, bool sums_int8_windows) {
                       "must share one quantization",
                       static_cast<double>(quant.scale), quant.zero_point,
                       static_cast<double>(output_quant.scale), output_quant.zero_point);
-    auto* data = context.AllocateOpData<Int8Pool2DParams>();
+    auto* data = context.AllocateOpData<QuantizedPool2DParams>();
     if (data == nullptr) return Status::kArenaTooSmall;
-    QuantizedActivationRange(options->activation(), output_quant, -128, 127, &data->activation_min,
-                             &data->activation_max);
+    QuantizedActivationRange(options->activation(), output_quant, int8 ? -128 : -32768,
+                             int8 ? 127 : 32767, &data->activation_min, &data->activation_max);
     params = &data->params;
   } else {
     EMBER_RETURN_IF_ERROR(CheckFloat(context, input, "input 0"));

@@ -10,13 +10,15 @@
 
 #include "interpreter/kernel.h"
 #include "kernels/internal/common.h"
+#include "kernels/internal/quantized_copy.h"
 
 namespace ember::kernels {
 
 // Checks the operand counts, the options table and that input 0 and the
-// output agree in type and quantization. A second input (TF's shape or axis
-// operand) may be present and is not read: ReshapeOptions.new_shape, or else
-// the declared output shape, gives the shape.
+// output agree in type and quantization (any type; quantized ones exactly
+// alike). A second input (TF's shape or axis operand) may be present and is
+// not read: ReshapeOptions.new_shape, or else the declared output shape,
+// gives the shape.
 inline Status CheckReshapeOperands(OpContext& context) {
   EMBER_CHECK_MODEL(
       context,
@@ -33,12 +35,7 @@ inline Status CheckReshapeOperands(OpContext& context) {
   EMBER_CHECK_MODEL(context, in.present(), "input 0 is required");
   EMBER_CHECK_MODEL(context, in.type == out.type, "input 0 is %s but the output is %s",
                     TensorTypeName(in.type), TensorTypeName(out.type));
-  const QuantParams in_quant = in.quant();
-  const QuantParams out_quant = out.quant();
-  EMBER_CHECK_MODEL(
-      context, in_quant.scale == out_quant.scale && in_quant.zero_point == out_quant.zero_point,
-      "input 0 and the output must have the same quantization");
-  return Status::kOk;
+  return CheckCopyQuantization(context, in, "input 0", out, "output 0");
 }
 
 // ReshapeOptions.new_shape, or null when it is absent or empty (a flatbuffers

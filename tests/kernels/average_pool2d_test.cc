@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "kernels/kernels.h"
+#include "tests/testing/int16_test_util.h"
 #include "tests/testing/kernel_reference.h"
 #include "tests/testing/op_tester.h"
 #include "tests/testing/pool_test_util.h"
@@ -251,6 +252,91 @@ TEST(AveragePool2dTest, Int8RejectsBadOptions) {
 
 TEST(AveragePool2dTest, Int8RejectsMismatchedQuantization) {
   testing::ExpectPoolInt8RejectsMismatchedQuantization(kernels::kAveragePool2d);
+}
+
+// ---- Int16 --------------------------------------------------------------------
+// As for int8, the input and output share one quantization; int16's zero
+// point is 0, so the average of q rounded half away from zero is also the
+// correctly rounded real mean: the reference below matches exactly.
+
+TEST(AveragePool2dTest, Int16RoundsHalfAwayFromZero) {
+  // Pairs: (30001 + 30002) / 2 = 30001.5 -> 30002, (-30001 - 30002) / 2 ->
+  // -30002, (32767 + 32767) / 2 = 32767 (the int32 sum holds 65534).
+  // Triples: (-32768 * 3) / 3 = -32768, (1 + 1 + 0) / 3 -> 1, -2 / 3 -> -1.
+  OpTester pairs = testing::Int16Pool(kernels::kAveragePool2d, {1, 1, 6, 1},
+                                      {30001, 30002, -30001, -30002, 32767, 32767}, {1, 1, 3, 1},
+                                      PoolOptions(schema::Padding::VALID, 1, 2, 1, 2));
+  ASSERT_EQ(pairs.Run(kernels::kAveragePool2d), Status::kOk) << pairs.error();
+  EXPECT_EQ(pairs.OutputAs<int16_t>(0), (std::vector<int16_t>{30002, -30002, 32767}));
+  OpTester triples = testing::Int16Pool(kernels::kAveragePool2d, {1, 1, 9, 1},
+                                        {-32768, -32768, -32768, 1, 1, 0, -1, -1, 0}, {1, 1, 3, 1},
+                                        PoolOptions(schema::Padding::VALID, 1, 3, 1, 3));
+  ASSERT_EQ(triples.Run(kernels::kAveragePool2d), Status::kOk) << triples.error();
+  EXPECT_EQ(triples.OutputAs<int16_t>(0), (std::vector<int16_t>{-32768, 1, -1}));
+}
+
+TEST(AveragePool2dTest, Int16ClampsToActivationRange) {
+  // Scale 2^-10: RELU6 keeps q in [0, 6 * 1024 = 6144]. One-cell windows.
+  OpTester test = testing::Int16Pool(
+      kernels::kAveragePool2d, {1, 1, 4, 1}, {-5, 100, 6144, 7000}, {1, 1, 4, 1},
+      PoolOptions(schema::Padding::VALID, 1, 1, 1, 1, schema::Activation::RELU6), 1.0f / 1024);
+  ASSERT_EQ(test.Run(kernels::kAveragePool2d), Status::kOk) << test.error();
+  EXPECT_EQ(test.OutputAs<int16_t>(0), (std::vector<int16_t>{0, 100, 6144, 6144}));
+}
+
+// Int16 against the real mean of the dequantized window with the activation
+// applied, requantized with round half away from zero: exact (see above).
+TEST(AveragePool2dTest, Int16MatchesReferenceOverSweep) {
+  PoolSweep(1616, [](const PoolCase& c, std::mt19937& rng) {
+    testing::RunInt16PoolCase(kernels::kAveragePool2d, c, rng,
+                              [&](const std::vector<int16_t>& input, float scale,
+                                  const ReferenceGeometry& g, const std::vector<int16_t>& actual) {
+                                std::vector<int16_t> expected;
+                                ForEachPoolWindow(c, g, [&](const std::vector<size_t>& cells) {
+                                  double sum = 0.0;
+                                  for (size_t cell : cells) sum += input[cell] * double{scale};
+                                  const double mean = sum / static_cast<double>(cells.size());
+                                  expected.push_back(testing::QuantizeReference16(
+                                      ApplyActivation(mean, c.activation), scale));
+                                });
+                                EXPECT_EQ(actual, expected);
+                              });
+  });
+}
+
+TEST(AveragePool2dTest, Int16ChecksQuantizationAndInfersShape) {
+  testing::ExpectPoolInt16ChecksQuantization(kernels::kAveragePool2d);
+}
+
+TEST(AveragePool2dTest, Int16RejectsWindowsOverflowingTheSum) {
+  // 2^8 x (2^8 + 1) cells of up to 2^15 could overflow TFLite's int32 sum.
+  OpTester test = testing::Int16Pool(kernels::kAveragePool2d, {1, 1, 1, 1}, {1}, {1, 1, 1, 1},
+                                     PoolOptions(schema::Padding::SAME, 256, 257, 1, 1));
+  EXPECT_EQ(test.Run(kernels::kAveragePool2d), Status::kInvalidModel) << test.error();
+  OpTester largest =
+      testing::Int16Pool(kernels::kAveragePool2d, {1, 1, 1, 1}, {-32768}, {1, 1, 1, 1},
+                         PoolOptions(schema::Padding::SAME, 256, 256, 1, 1));
+  ASSERT_EQ(largest.Run(kernels::kAveragePool2d), Status::kOk) << largest.error();
+  EXPECT_EQ(largest.OutputAs<int16_t>(0), (std::vector<int16_t>{-32768}));
+}
+
+TEST(AveragePool2dTest, Int16MatchesTflmSame) {
+  testing::ExpectPoolMatchesTflmInt16(kernels::kAveragePool2d, 1, "i16_average_pool2d_same");
+}
+
+TEST(AveragePool2dTest, Int16MatchesTflmValidRelu) {
+  testing::ExpectPoolMatchesTflmInt16(kernels::kAveragePool2d, 1, "i16_average_pool2d_valid_relu");
+}
+
+// The integer-only registration runs the same integer paths and refuses float.
+TEST(AveragePool2dTest, IntegerOnlyKernelMatchesTflmAndRefusesFloat) {
+  testing::ExpectPoolMatchesTflm(kernels::kAveragePool2dInteger, 1, "average_pool2d_same");
+  testing::ExpectPoolMatchesTflmInt16(kernels::kAveragePool2dInteger, 1, "i16_average_pool2d_same");
+  OpTester test(schema::OpCode::AVERAGE_POOL_2D);
+  test.Input({1, 2, 2, 1}, {1, 2, 3, 4}).Output({1, 1, 1, 1})
+      .Options(PoolOptions(schema::Padding::VALID, 2, 2, 2, 2));
+  EXPECT_EQ(test.Run(kernels::kAveragePool2dInteger), Status::kUnsupported);
+  EXPECT_NE(test.error().find("integer-only"), std::string::npos) << test.error();
 }
 
 }  // namespace

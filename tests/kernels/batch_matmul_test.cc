@@ -7,7 +7,9 @@
 #include <vector>
 
 #include "kernels/kernels.h"
+#include "tests/testing/kernel_reference.h"
 #include "tests/testing/op_tester.h"
+#include "tests/testing/tflm_case.h"
 
 namespace ember {
 namespace {
@@ -215,6 +217,228 @@ TEST(BatchMatmulTest, Int32IsUnsupported) {
       .InputOf<int32_t>({2, 2}, {1, 0, 0, 1})
       .Output({2, 2}, schema::TensorType::INT32);
   EXPECT_EQ(test.Run(kernels::kBatchMatmul), Status::kUnsupported);
+}
+
+// ---- Int8 ---------------------------------------------------------------------
+
+TEST(BatchMatmulTest, Int8HandWorked) {
+  // a = [3, -1] at scale 0.5, zero point 1: a - zp = [2, -2]. b = [[4, -2],
+  // [2, 0]] at scale 0.25, zero point -2: b - zp = [[6, 0], [4, 2]]. Sums
+  // 12 - 8 = 4 and 0 - 4 = -4; multiplier 0.5 * 0.25 / 0.25 = 0.5 (Q31
+  // 2^30, shift 0): 2 and -2; output zero point 5: 7 and 3.
+  OpTester test(schema::OpCode::BATCH_MATMUL);
+  test.InputOf<int8_t>({1, 2}, {3, -1})
+      .Quantize({0.5f}, {1})
+      .InputOf<int8_t>({2, 2}, {4, -2, 2, 0})
+      .Quantize({0.25f}, {-2})
+      .Output({1, 2}, schema::TensorType::INT8)
+      .Quantize({0.25f}, {5});
+  ASSERT_EQ(test.Run(kernels::kBatchMatmul), Status::kOk) << test.error();
+  EXPECT_EQ(test.OutputAs<int8_t>(0), (std::vector<int8_t>{7, 3}));
+}
+
+TEST(BatchMatmulTest, Int8SaturatesWithoutActivation) {
+  // 127 * 127 at scales 1 and output scale 1 is 16129: clamped to 127; its
+  // negation to -128.
+  OpTester test(schema::OpCode::BATCH_MATMUL);
+  test.InputOf<int8_t>({2, 1}, {127, -127})
+      .Quantize({1.0f}, {0})
+      .InputOf<int8_t>({1, 1}, {127}, true)
+      .Quantize({1.0f}, {0})
+      .Output({2, 1}, schema::TensorType::INT8)
+      .Quantize({1.0f}, {0});
+  ASSERT_EQ(test.Run(kernels::kBatchMatmul), Status::kOk) << test.error();
+  EXPECT_EQ(test.OutputAs<int8_t>(0), (std::vector<int8_t>{127, -128}));
+}
+
+// Int8 against the double product of the dequantized operands, requantized
+// with one correct rounding. TFLite's pipeline rounds more than once (the
+// multiplier to 31 bits, the doubling high multiply, the rounding shift), so
+// near a rounding boundary it may land one step away: within 1, and most
+// exactly. Both operands are runtime tensors, with broadcast batch dims.
+TEST(BatchMatmulTest, Int8MatchesReferenceOverSweep) {
+  std::mt19937 rng(55);
+  std::uniform_real_distribution<float> unit(0.0f, 1.0f);
+  std::uniform_int_distribution<int> zero_point(-20, 20);
+  const std::vector<std::pair<std::vector<int32_t>, std::vector<int32_t>>> batches = {
+      {{}, {}}, {{3}, {}}, {{2, 1}, {3}}, {{1}, {2, 2}}};
+  const int sizes[][3] = {{1, 1, 1}, {2, 3, 4}, {5, 1, 3}, {3, 37, 2}, {4, 300, 5}};
+  int exact = 0;
+  int total = 0;
+  for (const auto& [a_batch, b_batch] : batches) {
+    for (const auto& size : sizes) {
+      const int m = size[0];
+      const int k = size[1];
+      const int n = size[2];
+      std::vector<int32_t> a_shape = a_batch;
+      a_shape.insert(a_shape.end(), {m, k});
+      std::vector<int32_t> b_shape = b_batch;
+      b_shape.insert(b_shape.end(), {k, n});
+      // Broadcast batch shape, right-aligned.
+      const size_t rank = std::max(a_batch.size(), b_batch.size());
+      std::vector<int32_t> out_batch(rank);
+      for (size_t d = 0; d < rank; ++d) {
+        const int32_t a_dim = d + a_batch.size() >= rank ? a_batch[d + a_batch.size() - rank] : 1;
+        const int32_t b_dim = d + b_batch.size() >= rank ? b_batch[d + b_batch.size() - rank] : 1;
+        out_batch[d] = std::max(a_dim, b_dim);
+      }
+      std::vector<int32_t> out_shape = out_batch;
+      out_shape.insert(out_shape.end(), {m, n});
+      SCOPED_TRACE("a rank " + std::to_string(a_shape.size()) + " b rank " +
+                   std::to_string(b_shape.size()) + " m " + std::to_string(m) + " k " +
+                   std::to_string(k) + " n " + std::to_string(n));
+
+      const float a_scale = 0.02f + 0.06f * unit(rng);
+      const float b_scale = 0.01f + 0.04f * unit(rng);
+      const int a_zp = zero_point(rng);
+      const int b_zp = zero_point(rng);
+      const float out_scale = static_cast<float>(6.0 * std::sqrt(k) * 74 * a_scale * 74 * b_scale /
+                                                 255 * (0.7 + 0.6 * unit(rng)));
+      const int out_zp = zero_point(rng);
+      int64_t a_count = int64_t{m} * k;
+      for (int32_t d : a_batch) a_count *= d;
+      int64_t b_count = int64_t{k} * n;
+      for (int32_t d : b_batch) b_count *= d;
+      const auto a = testing::RandomInts<int8_t>(rng, a_count, -128, 127);
+      const auto b = testing::RandomInts<int8_t>(rng, b_count, -128, 127);
+
+      // The reference walks output batches and maps each to its operands'
+      // batches by broadcasting (index 0 along dims of 1).
+      int64_t batch_count = 1;
+      for (int32_t d : out_batch) batch_count *= d;
+      std::vector<int8_t> expected;
+      for (int64_t batch = 0; batch < batch_count; ++batch) {
+        int64_t a_index = 0;
+        int64_t b_index = 0;
+        int64_t rest = batch;
+        int64_t a_stride = 1;
+        int64_t b_stride = 1;
+        for (size_t d = rank; d-- > 0;) {
+          const int64_t i = rest % out_batch[d];
+          rest /= out_batch[d];
+          if (d + a_batch.size() >= rank) {
+            const int32_t dim = a_batch[d + a_batch.size() - rank];
+            a_index += (dim == 1 ? 0 : i) * a_stride;
+            a_stride *= dim;
+          }
+          if (d + b_batch.size() >= rank) {
+            const int32_t dim = b_batch[d + b_batch.size() - rank];
+            b_index += (dim == 1 ? 0 : i) * b_stride;
+            b_stride *= dim;
+          }
+        }
+        for (int i = 0; i < m; ++i) {
+          for (int j = 0; j < n; ++j) {
+            double sum = 0;
+            for (int l = 0; l < k; ++l) {
+              sum += (a[a_index * m * k + i * k + l] - a_zp) * double{a_scale} *
+                     ((b[b_index * k * n + l * n + j] - b_zp) * double{b_scale});
+            }
+            expected.push_back(testing::QuantizeReference(sum, out_scale, out_zp));
+          }
+        }
+      }
+
+      OpTester test(schema::OpCode::BATCH_MATMUL);
+      test.InputOf<int8_t>(a_shape, a)
+          .Quantize({a_scale}, {a_zp})
+          .InputOf<int8_t>(b_shape, b)
+          .Quantize({b_scale}, {b_zp})
+          .Output(out_shape, schema::TensorType::INT8)
+          .Quantize({out_scale}, {out_zp});
+      ASSERT_EQ(test.Run(kernels::kBatchMatmul), Status::kOk) << test.error();
+      ASSERT_NO_FATAL_FAILURE(
+          testing::ExpectWithinOne(test.OutputAs<int8_t>(0), expected, &exact, &total));
+    }
+  }
+  EXPECT_GE(exact, total * 99 / 100) << exact << " of " << total << " exact";
+}
+
+// Bit-exact against TensorFlow Lite Micro's reference kernel on models made
+// by tests/kernels/testdata/cases_int16.py (b is a constant there: the
+// generator feeds only the model's first input).
+void ExpectMatchesTflm(const std::string& name) {
+  testing::ExpectMatchesTflm(kernels::kBatchMatmul, 126, name,
+                             [](const testing::TflmCase&) { return schema::OpOptionsUnion(); });
+}
+
+TEST(BatchMatmulTest, Int8MatchesTflmBroadcast) {
+  ExpectMatchesTflm("i16_batch_matmul_int8_broadcast");
+}
+
+TEST(BatchMatmulTest, Int8MatchesTflmDeep) { ExpectMatchesTflm("i16_batch_matmul_int8_deep"); }
+
+TEST(BatchMatmulTest, Int8ChecksOperands) {
+  struct Bad {
+    const char* what;
+    schema::TensorType b_type;
+    std::vector<float> b_scales;
+    int64_t b_zp;
+    schema::TensorType output_type;
+    std::vector<float> output_scales;
+    Status status;
+  };
+  const Bad cases[] = {
+      {"valid", schema::TensorType::INT8, {0.1f}, 3, schema::TensorType::INT8, {0.5f}, Status::kOk},
+      {"b not quantized",
+       schema::TensorType::INT8,
+       {},
+       0,
+       schema::TensorType::INT8,
+       {0.5f},
+       Status::kInvalidModel},
+      {"b per channel",
+       schema::TensorType::INT8,
+       {0.1f, 0.2f},
+       0,
+       schema::TensorType::INT8,
+       {0.5f},
+       Status::kInvalidModel},
+      {"b zero point outside int8",
+       schema::TensorType::INT8,
+       {0.1f},
+       200,
+       schema::TensorType::INT8,
+       {0.5f},
+       Status::kInvalidModel},
+      {"output not quantized",
+       schema::TensorType::INT8,
+       {0.1f},
+       0,
+       schema::TensorType::INT8,
+       {},
+       Status::kInvalidModel},
+      {"float b",
+       schema::TensorType::FLOAT32,
+       {},
+       0,
+       schema::TensorType::INT8,
+       {0.5f},
+       Status::kUnsupported},
+      {"float output",
+       schema::TensorType::INT8,
+       {0.1f},
+       0,
+       schema::TensorType::FLOAT32,
+       {},
+       Status::kUnsupported},
+  };
+  for (const Bad& bad : cases) {
+    SCOPED_TRACE(bad.what);
+    OpTester test(schema::OpCode::BATCH_MATMUL);
+    test.InputOf<int8_t>({2, 2}, {1, 2, 3, 4}).Quantize({0.1f}, {0});
+    if (bad.b_type == schema::TensorType::INT8) {
+      test.InputOf<int8_t>({2, 2}, {1, 0, 0, 1});
+    } else {
+      test.Input({2, 2}, {1, 0, 0, 1});
+    }
+    if (!bad.b_scales.empty()) {
+      test.Quantize(bad.b_scales, std::vector<int64_t>(bad.b_scales.size(), bad.b_zp), 1);
+    }
+    test.Output({2, 2}, bad.output_type);
+    if (!bad.output_scales.empty()) test.Quantize(bad.output_scales, {0});
+    EXPECT_EQ(test.Run(kernels::kBatchMatmul), bad.status) << test.error();
+  }
 }
 
 }  // namespace

@@ -1,15 +1,20 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "kernels/kernels.h"
 #include "tests/testing/op_tester.h"
+#include "tests/testing/tflm_data_case.h"
 
 namespace ember {
 namespace {
 
+using schema::TensorType;
 using testing::OpTester;
 
 schema::OpOptionsUnion Concat(int32_t axis,
@@ -218,17 +223,6 @@ TEST(ConcatenationTest, RejectsBadModels) {
     EXPECT_EQ(test.Run(kernels::kConcatenation), Status::kInvalidModel) << "type";
   }
   {
-    OpTester test(schema::OpCode::CONCATENATION);
-    test.InputOf<int8_t>({2}, {1, 2})
-        .Quantize({0.5f}, {0})
-        .InputOf<int8_t>({2}, {1, 2})
-        .Quantize({0.25f}, {0})
-        .Output({4}, schema::TensorType::INT8)
-        .Quantize({0.5f}, {0})
-        .Options(Concat(0));
-    EXPECT_EQ(test.Run(kernels::kConcatenation), Status::kUnsupported) << "requantization";
-  }
-  {
     // Options of another op's type are a malformed model, not defaults.
     schema::OpOptionsUnion wrong;
     wrong.Set(schema::PadOptionsT{});
@@ -242,6 +236,233 @@ TEST(ConcatenationTest, RejectsBadModels) {
     OpTester test(schema::OpCode::CONCATENATION);
     test.Input({2}, {1, 2}).Output({2}).Options(Concat(0, static_cast<schema::Activation>(9)));
     EXPECT_EQ(test.Run(kernels::kConcatenation), Status::kInvalidModel) << "unknown activation";
+  }
+}
+
+// ---- int8 and int16 ---------------------------------------------------------
+
+TEST(ConcatenationTest, Int8HandWorked) {
+  // Input 0 shares the output's (0.25, 10) and is copied. Input 1 at (0.5, 0)
+  // doubles into output steps: 1 -> 2 + 10, -3 -> -6 + 10, 100 -> 210
+  // (clamped to 127). Input 2 at (0.1, -5): 7 is 1.2 real, 4.8 steps, 5 + 10
+  // = 15; -128 is -12.3 real, -49.2 steps, -49 + 10 = -39.
+  OpTester test(schema::OpCode::CONCATENATION);
+  test.InputOf<int8_t>({1, 2}, {-128, 127})
+      .Quantize({0.25f}, {10})
+      .InputOf<int8_t>({1, 3}, {1, -3, 100})
+      .Quantize({0.5f}, {0})
+      .InputOf<int8_t>({1, 2}, {7, -128}, true)
+      .Quantize({0.1f}, {-5})
+      .Output({1, 7}, TensorType::INT8)
+      .Quantize({0.25f}, {10})
+      .Options(Concat(1));
+  ASSERT_EQ(test.Run(kernels::kConcatenation), Status::kOk) << test.error();
+  EXPECT_EQ(test.OutputAs<int8_t>(0), (std::vector<int8_t>{-128, 127, 12, 4, 127, 15, -39}));
+}
+
+TEST(ConcatenationTest, Int16HandWorked) {
+  // Inputs 1 and 2 at scale 0.375 into output scale 0.25 (a multiplier of
+  // exactly 1.5): 1000 -> 1500, -30000 -> -45000 (clamped to -32768), and the
+  // ties 3 -> 4.5 and -3 -> -4.5, which TFLite's multiply rounds up to 5 and
+  // -4.
+  OpTester test(schema::OpCode::CONCATENATION);
+  test.InputOf<int16_t>({2, 1}, {-7, 32767})
+      .Quantize({0.25f}, {0})
+      .InputOf<int16_t>({2, 1}, {1000, -30000})
+      .Quantize({0.375f}, {0})
+      .InputOf<int16_t>({2, 1}, {3, -3})
+      .Quantize({0.375f}, {0})
+      .Output({2, 3}, TensorType::INT16)
+      .Quantize({0.25f}, {0})
+      .Options(Concat(-1));
+  ASSERT_EQ(test.Run(kernels::kConcatenation), Status::kOk) << test.error();
+  EXPECT_EQ(test.OutputAs<int16_t>(0), (std::vector<int16_t>{-7, 1500, 5, 32767, -32768, -4}));
+}
+
+// Random shapes, axes and quantization against the float reference
+// (dequantize, quantize with the output's parameters): inputs quantized like
+// the output come through unchanged, the others within 1 (TFLite's two
+// fixed-point roundings; a tie may go either way).
+template <typename T>
+void SweepQuantizedConcat(TensorType type, uint32_t seed) {
+  std::mt19937 rng(seed);
+  const int32_t lo = type == TensorType::INT8 ? -128 : -32768;
+  const int32_t hi = type == TensorType::INT8 ? 127 : 32767;
+  std::uniform_int_distribution<int32_t> value(lo, hi);
+  std::uniform_real_distribution<float> scale(0.01f, 0.1f);
+  std::uniform_int_distribution<int32_t> zero_point(-30, 30);
+  std::uniform_int_distribution<int32_t> dim(1, 4);
+  int total = 0;
+  int exact = 0;
+  for (int trial = 0; trial < 60; ++trial) {
+    const int rank = 1 + trial % 4;
+    const int axis = std::uniform_int_distribution<int>(0, rank - 1)(rng);
+    const int num_inputs = 1 + trial % 3;
+    std::vector<int32_t> base(rank);
+    for (int32_t& d : base) d = dim(rng);
+    const QuantParams out{scale(rng), type == TensorType::INT8 ? zero_point(rng) : 0};
+    std::vector<std::vector<int32_t>> shapes;
+    std::vector<std::vector<T>> inputs;
+    std::vector<std::vector<T>> expected_parts;
+    std::vector<QuantParams> quants;
+    OpTester test(schema::OpCode::CONCATENATION);
+    for (int i = 0; i < num_inputs; ++i) {
+      std::vector<int32_t> shape = base;
+      shape[axis] = dim(rng);
+      // Every third input shares the output's quantization.
+      const QuantParams q =
+          (trial + i) % 3 == 0
+              ? out
+              : QuantParams{scale(rng), type == TensorType::INT8 ? zero_point(rng) : 0};
+      std::vector<T> values(Count(shape));
+      for (T& v : values) v = static_cast<T>(value(rng));
+      std::vector<T> expected(values.size());
+      for (size_t k = 0; k < values.size(); ++k) {
+        const double real = (static_cast<double>(values[k]) - q.zero_point) * q.scale;
+        const double steps = std::round(real / out.scale) + out.zero_point;
+        expected[k] = static_cast<T>(std::min<double>(hi, std::max<double>(lo, steps)));
+      }
+      test.InputOf<T>(shape, values).Quantize({q.scale}, {q.zero_point});
+      shapes.push_back(shape);
+      inputs.push_back(values);
+      expected_parts.push_back(expected);
+      quants.push_back(q);
+    }
+    std::vector<int32_t> out_shape = base;
+    out_shape[axis] = 0;
+    for (const auto& shape : shapes) out_shape[axis] += shape[axis];
+    test.Output(out_shape, type).Quantize({out.scale}, {out.zero_point}).Options(Concat(axis));
+    ASSERT_EQ(test.Run(kernels::kConcatenation), Status::kOk) << test.error();
+    const std::vector<T> actual = test.OutputAs<T>(0);
+    const std::vector<T> expected = ReferenceConcat(expected_parts, shapes, axis, out_shape);
+    const std::vector<T> copied = ReferenceConcat(inputs, shapes, axis, out_shape);
+    // Which input each output value comes from: concatenate the indices.
+    std::vector<std::vector<T>> owners;
+    for (int i = 0; i < num_inputs; ++i) owners.emplace_back(inputs[i].size(), static_cast<T>(i));
+    const std::vector<T> owner = ReferenceConcat(owners, shapes, axis, out_shape);
+    ASSERT_EQ(actual.size(), expected.size());
+    for (size_t k = 0; k < actual.size(); ++k) {
+      const QuantParams& q = quants[owner[k]];
+      if (q.scale == out.scale && q.zero_point == out.zero_point) {
+        EXPECT_EQ(actual[k], copied[k]) << "trial " << trial << " at " << k;
+        continue;
+      }
+      EXPECT_LE(std::abs(actual[k] - expected[k]), 1) << "trial " << trial << " at " << k;
+      exact += actual[k] == expected[k];
+      ++total;
+    }
+  }
+  EXPECT_GT(exact, total * 9 / 10) << exact << " of " << total << " exact";
+}
+
+TEST(ConcatenationTest, Int8SweepAgainstFloatReference) {
+  SweepQuantizedConcat<int8_t>(TensorType::INT8, 31);
+}
+
+TEST(ConcatenationTest, Int16SweepAgainstFloatReference) {
+  SweepQuantizedConcat<int16_t>(TensorType::INT16, 32);
+}
+
+template <typename T>
+void ExpectConcatMatchesTflm(const std::string& name) {
+  SCOPED_TRACE(name);
+  testing::DataCase<T> golden;
+  std::string error;
+  ASSERT_TRUE(testing::LoadDataCase(name, &golden, &error)) << error;
+  ASSERT_EQ(golden.op.builtin_code, 2) << "not a CONCATENATION model";
+  OpTester test(schema::OpCode::CONCATENATION);
+  for (int32_t input : golden.op.op_inputs) golden.AddInput(test, input);
+  golden.AddOutput(test);
+  // TFLite's ConcatenationOptions: axis (0), fused activation (1, NONE here).
+  test.Options(Concat(golden.op.template Option<int32_t>(0, 0)));
+  testing::ExpectMatchesGolden(test, kernels::kConcatenation, golden);
+}
+
+TEST(ConcatenationTest, Int8MatchesTflm) { ExpectConcatMatchesTflm<int8_t>("data_concat_copy"); }
+
+TEST(ConcatenationTest, Int16MatchesTflm) {
+  ExpectConcatMatchesTflm<int16_t>("data_i16_concat_copy");
+}
+
+TEST(ConcatenationTest, Int8RequantizesLikeTflmQuantize) {
+  // TFLM refuses differently quantized concatenation inputs, so the case is
+  // TFLM's int8-to-int8 QUANTIZE of every int8 value: concatenated after a
+  // copied input, the requantized input must come out exactly as TFLM's
+  // QUANTIZE outputs.
+  testing::DataCase<int8_t> golden;
+  std::string error;
+  ASSERT_TRUE(testing::LoadDataCase("data_concat_requant_quantize", &golden, &error)) << error;
+  ASSERT_EQ(golden.op.builtin_code, 114) << "not a QUANTIZE model";
+  const testing::TfliteTensor& out = golden.op.tensors.at(golden.op.op_output);
+  const std::vector<int8_t> copied(64, 33);
+  OpTester test(schema::OpCode::CONCATENATION);
+  test.InputOf<int8_t>({1, 64}, copied, true).Quantize(out.scales, out.zero_points);
+  golden.AddInput(test, golden.op.op_inputs[0]);
+  test.Output({5, 64}, TensorType::INT8).Quantize(out.scales, out.zero_points).Options(Concat(0));
+  ASSERT_EQ(test.Run(kernels::kConcatenation), Status::kOk) << test.error();
+  std::vector<int8_t> expected(copied.size() + golden.golden.size());
+  std::copy(copied.begin(), copied.end(), expected.begin());
+  std::copy(golden.golden.begin(), golden.golden.end(), expected.begin() + copied.size());
+  EXPECT_EQ(test.OutputAs<int8_t>(0), expected);
+}
+
+TEST(ConcatenationTest, QuantizedRejectsBadModels) {
+  {
+    // Quantized output, unquantized input.
+    OpTester test(schema::OpCode::CONCATENATION);
+    test.InputOf<int8_t>({2}, {1, 2})
+        .InputOf<int8_t>({2}, {1, 2})
+        .Quantize({0.25f}, {0})
+        .Output({4}, TensorType::INT8)
+        .Quantize({0.5f}, {0})
+        .Options(Concat(0));
+    EXPECT_EQ(test.Run(kernels::kConcatenation), Status::kInvalidModel) << "unquantized input";
+    EXPECT_NE(test.error().find("input 0 is int8 and needs 1 quantization scale"),
+              std::string::npos)
+        << test.error();
+  }
+  {
+    // Unquantized output, quantized input: nothing to requantize to.
+    OpTester test(schema::OpCode::CONCATENATION);
+    test.InputOf<int8_t>({2}, {1, 2})
+        .InputOf<int8_t>({2}, {1, 2})
+        .Quantize({0.25f}, {0})
+        .Output({4}, TensorType::INT8)
+        .Options(Concat(0));
+    EXPECT_EQ(test.Run(kernels::kConcatenation), Status::kInvalidModel) << "unquantized output";
+    EXPECT_NE(test.error().find("input 1 and output 0 must be quantized alike"), std::string::npos)
+        << test.error();
+  }
+  {
+    OpTester test(schema::OpCode::CONCATENATION);
+    test.InputOf<int16_t>({2}, {1, 2})
+        .Quantize({0.25f}, {0})
+        .InputOf<int16_t>({2}, {1, 2})
+        .Quantize({0.25f}, {5})
+        .Output({4}, TensorType::INT16)
+        .Quantize({0.5f}, {0})
+        .Options(Concat(0));
+    EXPECT_EQ(test.Run(kernels::kConcatenation), Status::kInvalidModel) << "int16 zero point";
+    EXPECT_NE(test.error().find("input 1 is int16 and must have zero point 0"), std::string::npos)
+        << test.error();
+  }
+  {
+    OpTester test(schema::OpCode::CONCATENATION);
+    test.InputOf<int8_t>({2}, {1, 2})
+        .Quantize({0.25f}, {0})
+        .Output({2}, TensorType::INT8)
+        .Quantize({0.25f}, {0})
+        .Options(Concat(0, schema::Activation::RELU));
+    EXPECT_EQ(test.Run(kernels::kConcatenation), Status::kInvalidModel) << "int8 activation";
+  }
+  {
+    OpTester test(schema::OpCode::CONCATENATION);
+    test.InputOf<int8_t>({2}, {1, 2})
+        .Quantize({0.25f, 0.5f}, {0, 0})
+        .Output({2}, TensorType::INT8)
+        .Quantize({0.25f}, {0})
+        .Options(Concat(0));
+    EXPECT_EQ(test.Run(kernels::kConcatenation), Status::kInvalidModel) << "per-channel input";
   }
 }
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "kernels/kernels.h"
+#include "tests/testing/int16_test_util.h"
 #include "tests/testing/kernel_reference.h"
 #include "tests/testing/op_tester.h"
 #include "tests/testing/tflm_case.h"
@@ -203,9 +204,11 @@ ReferenceGeometry Geometry(const ConvCase& c) {
                                    c.dilation_h, c.dilation_w, c.padding, c.explicit_padding);
 }
 
-// Direct 7-nested-loop convolution in double precision.
+// Direct 7-nested-loop convolution in double precision (Weight float, or
+// double for dequantized hybrid weights).
+template <typename Weight>
 std::vector<float> ReferenceConv(const ConvCase& c, const std::vector<float>& input,
-                                 const std::vector<float>& filter, const std::vector<float>& bias,
+                                 const std::vector<Weight>& filter, const std::vector<Weight>& bias,
                                  int out_h, int out_w, int pad_top, int pad_left) {
   std::vector<float> out;
   for (int b = 0; b < c.batch; ++b) {
@@ -638,13 +641,15 @@ TEST(Conv2dTest, Int8InfersOutputShape) {
 // Field ids of TFLite's Conv2DOptions.
 enum TfliteConvOption { kPadding = 0, kStrideW, kStrideH, kActivation, kDilationW, kDilationH };
 
+schema::OpOptionsUnion OptionsFromTflite(const testing::TflmCase& golden) {
+  return ConvOptions(testing::PaddingFromTflite(golden.Option<int8_t>(kPadding, 0)),
+                     golden.Option<int32_t>(kStrideH, 0), golden.Option<int32_t>(kStrideW, 0),
+                     golden.Option<int32_t>(kDilationH, 1), golden.Option<int32_t>(kDilationW, 1),
+                     testing::ActivationFromTflite(golden.Option<int8_t>(kActivation, 0)));
+}
+
 void ExpectMatchesTflm(const std::string& name) {
-  testing::ExpectMatchesTflm(kernels::kConv2d, 3, name, [](const testing::TflmCase& golden) {
-    return ConvOptions(testing::PaddingFromTflite(golden.Option<int8_t>(kPadding, 0)),
-                       golden.Option<int32_t>(kStrideH, 0), golden.Option<int32_t>(kStrideW, 0),
-                       golden.Option<int32_t>(kDilationH, 1), golden.Option<int32_t>(kDilationW, 1),
-                       testing::ActivationFromTflite(golden.Option<int8_t>(kActivation, 0)));
-  });
+  testing::ExpectMatchesTflm(kernels::kConv2d, 3, name, OptionsFromTflite);
 }
 
 // Bit-exact against TensorFlow Lite Micro's reference kernel on models made
@@ -749,6 +754,472 @@ TEST(Conv2dTest, Int8RejectsUnsupportedTypeMixes) {
       .Output({1, 1, 1, 1}, schema::TensorType::INT16)
       .Options(ConvOptions(schema::Padding::SAME));
   EXPECT_EQ(int16.Run(kernels::kConv2d), Status::kUnsupported);
+}
+
+// ---- Hybrid (float32 input, int8 weights) ----------------------------------
+
+TEST(Conv2dTest, HybridHandWorkedPerChannel) {
+  // 1x1 convolution of two pixels [1.5, -2] and [0.25, 4] with int8 filters
+  // [10, -20] (scale 0.5) and [127, 1] (scale 0.25), bias [1, -0.5]; the
+  // sums of x * w_q are scaled, then biased:
+  //   pixel 0: 15 + 40 = 55 -> 27.5 + 1 = 28.5;  190.5 - 2 = 188.5 -> 47.125 - 0.5 = 46.625
+  //   pixel 1: 2.5 - 80 = -77.5 -> -38.75 + 1 = -37.75;  31.75 + 4 = 35.75 -> 8.9375 - 0.5 = 8.4375
+  // All exact in float.
+  OpTester test(schema::OpCode::CONV_2D);
+  test.Input({1, 1, 2, 2}, {1.5f, -2, 0.25f, 4})
+      .InputOf<int8_t>({2, 1, 1, 2}, {10, -20, 127, 1}, true)
+      .Quantize({0.5f, 0.25f}, {0, 0}, 0)
+      .ConstInput({2}, {1, -0.5f})
+      .Output({1, 1, 2, 2})
+      .Options(ConvOptions(schema::Padding::VALID));
+  ASSERT_EQ(test.Run(kernels::kConv2d), Status::kOk) << test.error();
+  EXPECT_EQ(test.OutputFloats(0), (std::vector<float>{28.5f, 46.625f, -37.75f, 8.4375f}));
+}
+
+TEST(Conv2dTest, HybridHandWorkedPerTensorRelu) {
+  // The same with one scale 0.5 and RELU: 27.5 + 1 = 28.5, 94.25 - 0.5 =
+  // 93.75, -38.75 + 1 -> 0, 17.875 - 0.5 = 17.375.
+  OpTester test(schema::OpCode::CONV_2D);
+  test.Input({1, 1, 2, 2}, {1.5f, -2, 0.25f, 4})
+      .InputOf<int8_t>({2, 1, 1, 2}, {10, -20, 127, 1}, true)
+      .Quantize({0.5f}, {0})
+      .ConstInput({2}, {1, -0.5f})
+      .Output({1, 1, 2, 2})
+      .Options(ConvOptions(schema::Padding::VALID, 1, 1, 1, 1, schema::Activation::RELU));
+  ASSERT_EQ(test.Run(kernels::kConv2d), Status::kOk) << test.error();
+  EXPECT_EQ(test.OutputFloats(0), (std::vector<float>{28.5f, 93.75f, 0, 17.375f}));
+}
+
+// Hybrid against the double reference convolution of the dequantized
+// weights w_q * scale. Scales in [0.5, 1] / 127 keep those weights in
+// [-1, 1] like the float sweep's; the kernel's sum of x * w_q is that sum
+// divided by the scale, with the same relative rounding as a float32
+// convolution, plus one rounding each for the scaling and the bias. The
+// float sweep's tolerance (1e-5 absolute and relative) holds.
+void RunHybridCase(const ConvCase& c, std::mt19937& rng, bool per_channel) {
+  SCOPED_TRACE(c.Describe() + (per_channel ? " per-channel" : " per-tensor"));
+  const auto [out_h, out_w, pad_top, pad_left] = Geometry(c);
+  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
+  std::uniform_real_distribution<float> scale_dist(0.5f / 127, 1.0f / 127);
+  std::vector<float> input(static_cast<size_t>(c.batch) * c.in_h * c.in_w * c.in_c);
+  for (float& x : input) x = dist(rng);
+  const size_t per_channel_size = static_cast<size_t>(c.filter_h) * c.filter_w * c.in_c;
+  const auto filter = RandomInts<int8_t>(rng, c.out_c * per_channel_size, -127, 127);
+  std::vector<float> scales(per_channel ? c.out_c : 1);
+  for (float& s : scales) s = scale_dist(rng);
+  std::vector<float> bias(c.out_c);
+  for (float& b : bias) b = dist(rng);
+
+  std::vector<double> dequantized(filter.size());
+  for (size_t i = 0; i < filter.size(); ++i) {
+    dequantized[i] = filter[i] * double{scales[per_channel ? i / per_channel_size : 0]};
+  }
+  const std::vector<double> bias_double(bias.begin(), bias.end());
+
+  OpTester test(schema::OpCode::CONV_2D);
+  test.Input({c.batch, c.in_h, c.in_w, c.in_c}, input)
+      .InputOf<int8_t>({c.out_c, c.filter_h, c.filter_w, c.in_c}, filter, true)
+      .Quantize(scales, std::vector<int64_t>(scales.size(), 0), 0);
+  if (c.bias) {
+    test.ConstInput({c.out_c}, bias);
+  } else {
+    test.AbsentInput();
+  }
+  test.Output({c.batch, out_h, out_w, c.out_c})
+      .Options(ConvOptions(c.padding, c.stride_h, c.stride_w, c.dilation_h, c.dilation_w,
+                           c.activation, c.explicit_padding));
+  ASSERT_EQ(test.Run(kernels::kConv2d), Status::kOk) << test.error();
+  EXPECT_TRUE(
+      AllClose(test.OutputFloats(0),
+               ReferenceConv(c, input, dequantized, bias_double, out_h, out_w, pad_top, pad_left),
+               1e-5f, 1e-5f));
+}
+
+TEST(Conv2dTest, HybridMatchesReferenceOverSweep) {
+  int index = 0;
+  Sweep([&](const ConvCase& c, std::mt19937& rng) { RunHybridCase(c, rng, index++ % 2 == 0); });
+}
+
+TEST(Conv2dTest, HybridMatchesReferenceOnMobileNetLikeLayer) {
+  std::mt19937 rng(7);
+  ConvCase pointwise{2,  6,    6,
+                     32, 24,   1,
+                     1,  1,    1,
+                     1,  1,    schema::Padding::VALID,
+                     {}, true, schema::Activation::RELU6};
+  RunHybridCase(pointwise, rng, true);
+}
+
+// A valid hybrid conv to break one piece at a time.
+struct HybridConv {
+  std::vector<float> filter_scales = {0.1f, 0.2f};
+  std::vector<int64_t> filter_zps = {0, 0};
+  int filter_axis = 0;
+  schema::TensorType bias_type = schema::TensorType::FLOAT32;
+  schema::TensorType output_type = schema::TensorType::FLOAT32;
+
+  Status Run(std::string* error) const {
+    OpTester test(schema::OpCode::CONV_2D);
+    test.Input({1, 2, 2, 2}, std::vector<float>(8, 1.0f))
+        .InputOf<int8_t>({2, 1, 1, 2}, {1, 2, 3, 4}, true);
+    if (!filter_scales.empty()) test.Quantize(filter_scales, filter_zps, filter_axis);
+    if (bias_type == schema::TensorType::FLOAT32) {
+      test.ConstInput({2}, {1, 2});
+    } else {
+      test.InputOf<int32_t>({2}, {1, 2}, true);
+    }
+    test.Output({1, 2, 2, 2}, output_type);
+    if (output_type == schema::TensorType::INT8) test.Quantize({0.5f}, {0});
+    test.Options(ConvOptions(schema::Padding::SAME));
+    const Status status = test.Run(kernels::kConv2d);
+    *error = test.error();
+    return status;
+  }
+};
+
+TEST(Conv2dTest, HybridBaselineRuns) {
+  std::string error;
+  EXPECT_EQ(HybridConv().Run(&error), Status::kOk) << error;
+}
+
+TEST(Conv2dTest, HybridRejectsBadWeightQuantization) {
+  struct Bad {
+    const char* what;
+    HybridConv conv;
+  };
+  std::vector<Bad> cases;
+  cases.push_back({"filter not quantized", {}});
+  cases.back().conv.filter_scales = {};
+  cases.back().conv.filter_zps = {};
+  cases.push_back({"non-zero zero point", {}});
+  cases.back().conv.filter_zps = {0, 1};
+  cases.push_back({"3 scales for 2 output channels", {}});
+  cases.back().conv.filter_scales = {0.1f, 0.2f, 0.3f};
+  cases.back().conv.filter_zps = {0, 0, 0};
+  cases.push_back({"per-channel along the input channels", {}});
+  cases.back().conv.filter_axis = 3;
+  cases.push_back({"NaN scale", {}});
+  cases.back().conv.filter_scales = {0.1f, NAN};
+  for (const Bad& bad : cases) {
+    SCOPED_TRACE(bad.what);
+    std::string error;
+    EXPECT_EQ(bad.conv.Run(&error), Status::kInvalidModel) << error;
+  }
+}
+
+TEST(Conv2dTest, HybridRejectsNonFloatBiasOrOutput) {
+  HybridConv int32_bias;
+  int32_bias.bias_type = schema::TensorType::INT32;
+  std::string error;
+  EXPECT_EQ(int32_bias.Run(&error), Status::kUnsupported) << error;
+  EXPECT_NE(error.find("bias"), std::string::npos) << error;
+  HybridConv int8_output;
+  int8_output.output_type = schema::TensorType::INT8;
+  EXPECT_EQ(int8_output.Run(&error), Status::kUnsupported) << error;
+  EXPECT_NE(error.find("output"), std::string::npos) << error;
+}
+
+// ---- Int16x8 ------------------------------------------------------------------
+
+// One input cell q = 3 (scale 0.25) times a weight of 1 (scale 0.5), plus a
+// bias of 60000: a sum of 60003, at output scale 0.3 (0.30000001 as float).
+// Multiplier 0.25 * 0.5 / 0.30000001 = 0.41666665: Q31 mantissa 1789569636,
+// shift -1. The exact result is 60003 * 0.41666665 = 25001.249.
+OpTester Int16SingleCell(bool int64_bias) {
+  OpTester test(schema::OpCode::CONV_2D);
+  test.InputOf<int16_t>({1, 1, 1, 1}, {3})
+      .Quantize({0.25f}, {0})
+      .InputOf<int8_t>({1, 1, 1, 1}, {1}, true)
+      .Quantize({0.5f}, {0});
+  if (int64_bias) {
+    test.InputOf<int64_t>({1}, {60000}, true);
+  } else {
+    test.InputOf<int32_t>({1}, {60000}, true);
+  }
+  test.Quantize({0.125f}, {0})
+      .Output({1, 1, 1, 1}, schema::TensorType::INT16)
+      .Quantize({0.3f}, {0})
+      .Options(ConvOptions(schema::Padding::VALID));
+  return test;
+}
+
+TEST(Conv2dTest, Int16HandWorkedInt32BiasRoundsLikeInt8) {
+  // 32-bit sums take the int8 requantization: the doubling high multiply
+  // 60003 * 1789569636 / 2^31 = 50002.498 -> 50002, then a rounding shift
+  // by 1: 25001.
+  OpTester test = Int16SingleCell(false);
+  ASSERT_EQ(test.Run(kernels::kConv2d), Status::kOk) << test.error();
+  EXPECT_EQ(test.OutputAs<int16_t>(0), (std::vector<int16_t>{25001}));
+}
+
+TEST(Conv2dTest, Int16HandWorkedInt64BiasRoundsTheMultiplierTo16Bits) {
+  // 64-bit sums: the mantissa rounded to Q15 is (1789569636 + 2^15) >> 16 =
+  // 27307, and (60003 * 27307 + 2^15) >> (15 + 1) = 25001.555 + 0.5 floored
+  // = 25002: one more than the exact 25001.249 rounds to, as in TFLite.
+  OpTester test = Int16SingleCell(true);
+  ASSERT_EQ(test.Run(kernels::kConv2d), Status::kOk) << test.error();
+  EXPECT_EQ(test.OutputAs<int16_t>(0), (std::vector<int16_t>{25002}));
+}
+
+TEST(Conv2dTest, Int16HandWorkedPerChannelRelu6) {
+  // 1x1 convolution of one pixel q = [1000, -300] (scale 0.25) with filters
+  // [3, 2] (scale 0.5) and [-1, 4] (scale 0.25), int64 bias [100000, -7],
+  // output scale 0.5 and zero point 0:
+  //   channel 0: 3000 - 600 + 100000 = 102400, multiplier 0.25 (Q15 16384,
+  //   shift -1): 102400 / 4 = 25600 exactly; RELU6 clamps to 6 / 0.5 = 12.
+  //   channel 1: -1000 - 1200 - 7 = -2207, multiplier 0.125: -275.875 ->
+  //   (-2207 * 16384 + 2^16) >> 17 = -276; RELU6 clamps to 0.
+  // Without the activation: 25600 and -276.
+  for (const auto& [activation, expected] :
+       {std::pair<schema::Activation, std::vector<int16_t>>{schema::Activation::RELU6, {12, 0}},
+        {schema::Activation::NONE, {25600, -276}}}) {
+    SCOPED_TRACE(schema::EnumNameActivation(activation));
+    OpTester test(schema::OpCode::CONV_2D);
+    test.InputOf<int16_t>({1, 1, 1, 2}, {1000, -300})
+        .Quantize({0.25f}, {0})
+        .InputOf<int8_t>({2, 1, 1, 2}, {3, 2, -1, 4}, true)
+        .Quantize({0.5f, 0.25f}, {0, 0}, 0)
+        .InputOf<int64_t>({2}, {100000, -7}, true)
+        .Quantize({0.125f, 0.0625f}, {0, 0}, 0)
+        .Output({1, 1, 1, 2}, schema::TensorType::INT16)
+        .Quantize({0.5f}, {0})
+        .Options(ConvOptions(schema::Padding::SAME, 1, 1, 1, 1, activation));
+    ASSERT_EQ(test.Run(kernels::kConv2d), Status::kOk) << test.error();
+    EXPECT_EQ(test.OutputAs<int16_t>(0), expected);
+  }
+}
+
+// Int16 against the double reference of the dequantized operands,
+// requantized with one correct rounding: within 1 (see ExpectWithinOne16).
+// Biases alternate int64 and int32 (or none, 64-bit sums), so both
+// requantizations run.
+void RunInt16Case(const ConvCase& c, std::mt19937& rng, bool per_channel, bool int64_bias,
+                  int* exact, int* total) {
+  SCOPED_TRACE(c.Describe() + (per_channel ? " per-channel" : " per-tensor") +
+               (int64_bias ? " int64" : " int32"));
+  const auto [out_h, out_w, pad_top, pad_left] = Geometry(c);
+  const auto [input_scale, filter_scales, output_scale] = testing::RandomInt16WeightedQuantization(
+      rng, per_channel ? c.out_c : 1, static_cast<double>(c.filter_h * c.filter_w * c.in_c));
+  const auto input = RandomInts<int16_t>(
+      rng, static_cast<size_t>(c.batch) * c.in_h * c.in_w * c.in_c, -32768, 32767);
+  const auto filter = RandomInts<int8_t>(
+      rng, static_cast<size_t>(c.out_c) * c.filter_h * c.filter_w * c.in_c, -127, 127);
+  const auto bias = RandomInts<int32_t>(rng, c.out_c, -3000000, 3000000);
+  std::vector<float> bias_scales;
+  for (int oc = 0; oc < c.out_c; ++oc) {
+    bias_scales.push_back(input_scale * filter_scales[per_channel ? oc : 0]);
+  }
+
+  OpTester test(schema::OpCode::CONV_2D);
+  test.InputOf<int16_t>({c.batch, c.in_h, c.in_w, c.in_c}, input)
+      .Quantize({input_scale}, {0})
+      .InputOf<int8_t>({c.out_c, c.filter_h, c.filter_w, c.in_c}, filter, true)
+      .Quantize(filter_scales, std::vector<int64_t>(filter_scales.size(), 0), 0);
+  if (c.bias && int64_bias) {
+    test.InputOf<int64_t>({c.out_c}, std::vector<int64_t>(bias.begin(), bias.end()), true);
+  } else if (c.bias) {
+    test.InputOf<int32_t>({c.out_c}, bias, true);
+  } else {
+    test.AbsentInput();
+  }
+  if (c.bias) test.Quantize(bias_scales, std::vector<int64_t>(bias_scales.size(), 0), 0);
+  test.Output({c.batch, out_h, out_w, c.out_c}, schema::TensorType::INT16)
+      .Quantize({output_scale}, {0})
+      .Options(ConvOptions(c.padding, c.stride_h, c.stride_w, c.dilation_h, c.dilation_w,
+                           c.activation, c.explicit_padding));
+  ASSERT_EQ(test.Run(kernels::kConv2d), Status::kOk) << test.error();
+
+  std::vector<int16_t> expected;
+  for (int b = 0; b < c.batch; ++b) {
+    for (int oy = 0; oy < out_h; ++oy) {
+      for (int ox = 0; ox < out_w; ++ox) {
+        for (int oc = 0; oc < c.out_c; ++oc) {
+          const double filter_scale = filter_scales[per_channel ? oc : 0];
+          double sum = c.bias ? bias[oc] * double{input_scale} * filter_scale : 0.0;
+          for (int ky = 0; ky < c.filter_h; ++ky) {
+            for (int kx = 0; kx < c.filter_w; ++kx) {
+              for (int ic = 0; ic < c.in_c; ++ic) {
+                const int iy = oy * c.stride_h - pad_top + ky * c.dilation_h;
+                const int ix = ox * c.stride_w - pad_left + kx * c.dilation_w;
+                if (iy < 0 || iy >= c.in_h || ix < 0 || ix >= c.in_w) continue;
+                sum += input[((b * c.in_h + iy) * c.in_w + ix) * c.in_c + ic] *
+                       double{input_scale} *
+                       (filter[((oc * c.filter_h + ky) * c.filter_w + kx) * c.in_c + ic] *
+                        filter_scale);
+              }
+            }
+          }
+          expected.push_back(
+              testing::QuantizeReference16(ApplyActivation(sum, c.activation), output_scale));
+        }
+      }
+    }
+  }
+  testing::ExpectWithinOne16(test.OutputAs<int16_t>(0), expected, exact, total);
+}
+
+TEST(Conv2dTest, Int16MatchesReferenceOverSweep) {
+  int exact = 0;
+  int total = 0;
+  int index = 0;
+  Sweep([&](const ConvCase& c, std::mt19937& rng) {
+    RunInt16Case(c, rng, index % 2 == 0, index % 4 < 2, &exact, &total);
+    ++index;
+  });
+  // The 16-bit multiplier's error makes the 64-bit path land one step away
+  // more often than int8's, but still rarely.
+  EXPECT_GE(exact, total * 95 / 100) << exact << " of " << total << " exact";
+}
+
+TEST(Conv2dTest, Int16InfersOutputShape) {
+  OpTester test(schema::OpCode::CONV_2D);
+  test.InputOf<int16_t>({2, 5, 4, 3}, std::vector<int16_t>(120, 7))
+      .Quantize({0.1f}, {0})
+      .InputOf<int8_t>({2, 3, 3, 3}, std::vector<int8_t>(54, 1), true)
+      .Quantize({0.1f, 0.2f}, {0, 0}, 0)
+      .Output({}, schema::TensorType::INT16)
+      .Quantize({0.5f}, {0})
+      .Options(ConvOptions(schema::Padding::SAME, 2, 2))
+      .InferShapes();
+  ASSERT_EQ(test.Run(kernels::kConv2d), Status::kOk) << test.error();
+  EXPECT_EQ(test.OutputShape(0), (std::vector<int32_t>{2, 3, 2, 2}));
+}
+
+// Bit-exact against TensorFlow Lite Micro's reference kernel on models made
+// by tests/kernels/testdata/cases_int16.py.
+void ExpectMatchesTflmInt16(const std::string& name) {
+  testing::ExpectMatchesTflmInt16(kernels::kConv2d, 3, name, OptionsFromTflite);
+}
+
+TEST(Conv2dTest, Int16MatchesTflmPerChannelBias64Relu) {
+  ExpectMatchesTflmInt16("i16_conv2d_per_channel_bias64_relu");
+}
+
+TEST(Conv2dTest, Int16MatchesTflmPerTensorBias32Dilated) {
+  ExpectMatchesTflmInt16("i16_conv2d_per_tensor_bias32_dilated");
+}
+
+TEST(Conv2dTest, Int16MatchesTflmNoBiasReluN1To1) {
+  ExpectMatchesTflmInt16("i16_conv2d_no_bias_relu_n1_to_1");
+}
+
+// A valid int16 conv to break one piece at a time.
+struct Int16Conv {
+  std::vector<float> input_scales = {0.1f};
+  std::vector<int64_t> input_zps = {0};
+  schema::TensorType filter_type = schema::TensorType::INT8;
+  std::vector<float> filter_scales = {0.1f, 0.2f};
+  std::vector<int64_t> filter_zps = {0, 0};
+  schema::TensorType bias_type = schema::TensorType::INT64;
+  schema::TensorType output_type = schema::TensorType::INT16;
+  std::vector<float> output_scales = {0.5f};
+  std::vector<int64_t> output_zps = {0};
+
+  Status Run(std::string* error) const {
+    OpTester test(schema::OpCode::CONV_2D);
+    test.InputOf<int16_t>({1, 2, 2, 2}, std::vector<int16_t>(8, 1));
+    if (!input_scales.empty()) test.Quantize(input_scales, input_zps);
+    if (filter_type == schema::TensorType::INT8) {
+      test.InputOf<int8_t>({2, 1, 1, 2}, {1, 2, 3, 4}, true);
+    } else {
+      test.InputOf<int16_t>({2, 1, 1, 2}, {1, 2, 3, 4}, true);
+    }
+    test.Quantize(filter_scales, filter_zps, 0);
+    switch (bias_type) {
+      case schema::TensorType::INT64:
+        test.InputOf<int64_t>({2}, {1, 2}, true);
+        break;
+      case schema::TensorType::INT32:
+        test.InputOf<int32_t>({2}, {1, 2}, true);
+        break;
+      default:
+        test.InputOf<int16_t>({2}, {1, 2}, true);
+        break;
+    }
+    if (output_type == schema::TensorType::INT16) {
+      test.Output({1, 2, 2, 2}, schema::TensorType::INT16);
+    } else {
+      test.Output({1, 2, 2, 2}, output_type);
+    }
+    if (!output_scales.empty()) test.Quantize(output_scales, output_zps);
+    test.Options(ConvOptions(schema::Padding::SAME));
+    const Status status = test.Run(kernels::kConv2d);
+    *error = test.error();
+    return status;
+  }
+};
+
+TEST(Conv2dTest, Int16BaselineRuns) {
+  std::string error;
+  EXPECT_EQ(Int16Conv().Run(&error), Status::kOk) << error;
+  Int16Conv int32_bias;
+  int32_bias.bias_type = schema::TensorType::INT32;
+  EXPECT_EQ(int32_bias.Run(&error), Status::kOk) << error;
+}
+
+TEST(Conv2dTest, Int16RejectsBadQuantization) {
+  struct Bad {
+    const char* what;
+    Int16Conv conv;
+  };
+  std::vector<Bad> cases;
+  cases.push_back({"input not quantized", {}});
+  cases.back().conv.input_scales = {};
+  cases.back().conv.input_zps = {};
+  cases.push_back({"input zero point not 0", {}});
+  cases.back().conv.input_zps = {1};
+  cases.push_back({"output zero point not 0", {}});
+  cases.back().conv.output_zps = {-5};
+  cases.push_back({"output not quantized", {}});
+  cases.back().conv.output_scales = {};
+  cases.back().conv.output_zps = {};
+  cases.push_back({"asymmetric filter", {}});
+  cases.back().conv.filter_zps = {0, 3};
+  cases.push_back({"one scale too few", {}});
+  cases.back().conv.filter_scales = {0.1f, 0.2f, 0.3f};
+  cases.back().conv.filter_zps = {0, 0, 0};
+  // 0.1 * 200 / 0.01 = 2000: TFLite's 64-bit requantization needs below 2^7.
+  cases.push_back({"multiplier too large for 64-bit sums", {}});
+  cases.back().conv.filter_scales = {0.1f, 200.0f};
+  cases.back().conv.output_scales = {0.01f};
+  for (const Bad& bad : cases) {
+    SCOPED_TRACE(bad.what);
+    std::string error;
+    EXPECT_EQ(bad.conv.Run(&error), Status::kInvalidModel) << error;
+  }
+  // With 32-bit sums the same multiplier is fine.
+  Int16Conv narrow = cases.back().conv;
+  narrow.bias_type = schema::TensorType::INT32;
+  std::string error;
+  EXPECT_EQ(narrow.Run(&error), Status::kOk) << error;
+}
+
+TEST(Conv2dTest, Int16RejectsUnsupportedTypeMixes) {
+  struct Bad {
+    const char* what;
+    Int16Conv conv;
+  };
+  std::vector<Bad> cases;
+  cases.push_back({"int16 filter", {}});
+  cases.back().conv.filter_type = schema::TensorType::INT16;
+  cases.push_back({"int16 bias", {}});
+  cases.back().conv.bias_type = schema::TensorType::INT16;
+  cases.push_back({"int8 output", {}});
+  cases.back().conv.output_type = schema::TensorType::INT8;
+  for (const Bad& bad : cases) {
+    SCOPED_TRACE(bad.what);
+    std::string error;
+    EXPECT_EQ(bad.conv.Run(&error), Status::kUnsupported) << error;
+  }
+}
+
+// The integer-only registration (no float paths linked) runs the same
+// integer arithmetic.
+TEST(Conv2dTest, IntegerOnlyKernelMatchesTflm) {
+  testing::ExpectMatchesTflm(kernels::kConv2dInteger, 3, "conv2d_per_channel_relu6",
+                             OptionsFromTflite);
+  testing::ExpectMatchesTflmInt16(kernels::kConv2dInteger, 3, "i16_conv2d_per_channel_bias64_relu",
+                                  OptionsFromTflite);
 }
 
 }  // namespace

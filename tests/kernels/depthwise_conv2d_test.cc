@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "kernels/kernels.h"
+#include "tests/testing/int16_test_util.h"
 #include "tests/testing/kernel_reference.h"
 #include "tests/testing/op_tester.h"
 #include "tests/testing/tflm_case.h"
@@ -119,10 +120,12 @@ ReferenceGeometry Geometry(const DepthwiseCase& c) {
                                    c.dilation_h, c.dilation_w, c.padding, c.explicit_padding);
 }
 
-// Direct loops in double precision, one output channel at a time.
+// Direct loops in double precision, one output channel at a time (Weight
+// float, or double for dequantized hybrid weights).
+template <typename Weight>
 std::vector<float> ReferenceDepthwise(const DepthwiseCase& c, const std::vector<float>& input,
-                                      const std::vector<float>& filter,
-                                      const std::vector<float>& bias, int out_h, int out_w,
+                                      const std::vector<Weight>& filter,
+                                      const std::vector<Weight>& bias, int out_h, int out_w,
                                       int pad_top, int pad_left) {
   const int out_c = c.in_c * c.multiplier;
   std::vector<float> out;
@@ -526,16 +529,17 @@ enum TfliteDepthwiseOption {
   kDilationH
 };
 
+schema::OpOptionsUnion OptionsFromTflite(const testing::TflmCase& golden) {
+  return DepthwiseOptions(testing::PaddingFromTflite(golden.Option<int8_t>(kPadding, 0)),
+                          golden.Option<int32_t>(kDepthMultiplier, 0),
+                          golden.Option<int32_t>(kStrideH, 0), golden.Option<int32_t>(kStrideW, 0),
+                          golden.Option<int32_t>(kDilationH, 1),
+                          golden.Option<int32_t>(kDilationW, 1),
+                          testing::ActivationFromTflite(golden.Option<int8_t>(kActivation, 0)));
+}
+
 void ExpectMatchesTflm(const std::string& name) {
-  testing::ExpectMatchesTflm(
-      kernels::kDepthwiseConv2d, 4, name, [](const testing::TflmCase& golden) {
-        return DepthwiseOptions(
-            testing::PaddingFromTflite(golden.Option<int8_t>(kPadding, 0)),
-            golden.Option<int32_t>(kDepthMultiplier, 0), golden.Option<int32_t>(kStrideH, 0),
-            golden.Option<int32_t>(kStrideW, 0), golden.Option<int32_t>(kDilationH, 1),
-            golden.Option<int32_t>(kDilationW, 1),
-            testing::ActivationFromTflite(golden.Option<int8_t>(kActivation, 0)));
-      });
+  testing::ExpectMatchesTflm(kernels::kDepthwiseConv2d, 4, name, OptionsFromTflite);
 }
 
 // Bit-exact against TensorFlow Lite Micro's reference kernel on models made
@@ -584,6 +588,318 @@ TEST(DepthwiseConv2dTest, Int8ChecksFilterQuantization) {
   EXPECT_EQ(missing.Run(kernels::kDepthwiseConv2d), Status::kInvalidModel) << missing.error();
   OpTester hybrid = Int8Depthwise({}, 0, schema::TensorType::FLOAT32);
   EXPECT_EQ(hybrid.Run(kernels::kDepthwiseConv2d), Status::kUnsupported) << hybrid.error();
+}
+
+// ---- Hybrid (float32 input, int8 weights) ----------------------------------
+
+TEST(DepthwiseConv2dTest, HybridHandWorkedPerChannel) {
+  // Depth multiplier 2 on one pixel [2, -3] with a 1x1 filter [10, -4, 127,
+  // 1] at scales [0.5, 0.25, 0.125, 1], bias [1, 0, -1, 0.5]; sums of x * w_q,
+  // scaled, biased:
+  //   channel 0: 2 * 10 = 20 -> 10 + 1 = 11;   channel 1: 2 * -4 = -8 -> -2
+  //   channel 2: -3 * 127 = -381 -> -47.625 - 1 = -48.625
+  //   channel 3: -3 * 1 = -3 -> -3 + 0.5 = -2.5
+  OpTester test(schema::OpCode::DEPTHWISE_CONV_2D);
+  test.Input({1, 1, 1, 2}, {2, -3})
+      .InputOf<int8_t>({1, 1, 1, 4}, {10, -4, 127, 1}, true)
+      .Quantize({0.5f, 0.25f, 0.125f, 1.0f}, {0, 0, 0, 0}, 3)
+      .ConstInput({4}, {1, 0, -1, 0.5f})
+      .Output({1, 1, 1, 4})
+      .Options(DepthwiseOptions(schema::Padding::VALID, 2));
+  ASSERT_EQ(test.Run(kernels::kDepthwiseConv2d), Status::kOk) << test.error();
+  EXPECT_EQ(test.OutputFloats(0), (std::vector<float>{11, -2, -48.625f, -2.5f}));
+}
+
+TEST(DepthwiseConv2dTest, HybridHandWorkedPerTensorSameRelu6) {
+  // One channel, row [1, 2, 4], 1x3 filter [1, 2, 3] at scale 0.5, no bias,
+  // SAME: sums 2 + 6 = 8, 1 + 4 + 12 = 17, 2 + 8 = 10; scaled 4, 8.5, 5;
+  // RELU6: 4, 6, 5.
+  OpTester test(schema::OpCode::DEPTHWISE_CONV_2D);
+  test.Input({1, 1, 3, 1}, {1, 2, 4})
+      .InputOf<int8_t>({1, 1, 3, 1}, {1, 2, 3}, true)
+      .Quantize({0.5f}, {0})
+      .AbsentInput()
+      .Output({1, 1, 3, 1})
+      .Options(DepthwiseOptions(schema::Padding::SAME, 1, 1, 1, 1, 1, schema::Activation::RELU6));
+  ASSERT_EQ(test.Run(kernels::kDepthwiseConv2d), Status::kOk) << test.error();
+  EXPECT_EQ(test.OutputFloats(0), (std::vector<float>{4, 6, 5}));
+}
+
+// Hybrid against the double reference of the dequantized weights w_q *
+// scale, with scales in [0.5, 1] / 127 so they lie in [-1, 1] like the float
+// sweep's; the kernel's sums carry the float path's relative rounding plus
+// one rounding each for the scaling and the bias: the float tolerance holds.
+void RunHybridCase(const DepthwiseCase& c, std::mt19937& rng, bool per_channel) {
+  SCOPED_TRACE(c.Describe() + (per_channel ? " per-channel" : " per-tensor"));
+  const auto [out_h, out_w, pad_top, pad_left] = Geometry(c);
+  const int out_c = c.in_c * c.multiplier;
+  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
+  std::uniform_real_distribution<float> scale_dist(0.5f / 127, 1.0f / 127);
+  std::vector<float> input(static_cast<size_t>(c.batch) * c.in_h * c.in_w * c.in_c);
+  for (float& x : input) x = dist(rng);
+  const auto filter =
+      RandomInts<int8_t>(rng, static_cast<size_t>(c.filter_h) * c.filter_w * out_c, -127, 127);
+  std::vector<float> scales(per_channel ? out_c : 1);
+  for (float& s : scales) s = scale_dist(rng);
+  std::vector<float> bias(out_c);
+  for (float& b : bias) b = dist(rng);
+  std::vector<double> dequantized(filter.size());
+  for (size_t i = 0; i < filter.size(); ++i) {
+    dequantized[i] = filter[i] * double{scales[per_channel ? i % out_c : 0]};
+  }
+  const std::vector<double> bias_double(bias.begin(), bias.end());
+
+  OpTester test(schema::OpCode::DEPTHWISE_CONV_2D);
+  test.Input({c.batch, c.in_h, c.in_w, c.in_c}, input)
+      .InputOf<int8_t>({1, c.filter_h, c.filter_w, out_c}, filter, true)
+      .Quantize(scales, std::vector<int64_t>(scales.size(), 0), 3);
+  if (c.bias) {
+    test.ConstInput({out_c}, bias);
+  } else {
+    test.AbsentInput();
+  }
+  test.Output({c.batch, out_h, out_w, out_c})
+      .Options(DepthwiseOptions(c.padding, c.multiplier, c.stride_h, c.stride_w, c.dilation_h,
+                                c.dilation_w, c.activation, c.explicit_padding));
+  ASSERT_EQ(test.Run(kernels::kDepthwiseConv2d), Status::kOk) << test.error();
+  EXPECT_TRUE(AllClose(
+      test.OutputFloats(0),
+      ReferenceDepthwise(c, input, dequantized, bias_double, out_h, out_w, pad_top, pad_left),
+      1e-5f, 1e-5f));
+}
+
+TEST(DepthwiseConv2dTest, HybridMatchesReferenceOverSweep) {
+  int index = 0;
+  Sweep(
+      [&](const DepthwiseCase& c, std::mt19937& rng) { RunHybridCase(c, rng, index++ % 2 == 0); });
+}
+
+// A hybrid depthwise conv (two output channels) whose filter quantization
+// is given.
+OpTester HybridDepthwise(std::vector<float> filter_scales, std::vector<int64_t> zero_points,
+                         int filter_axis) {
+  OpTester test(schema::OpCode::DEPTHWISE_CONV_2D);
+  test.Input({1, 2, 2, 2}, std::vector<float>(8, 1.0f)).InputOf<int8_t>({1, 1, 1, 2}, {1, 2}, true);
+  if (!filter_scales.empty()) test.Quantize(filter_scales, zero_points, filter_axis);
+  test.Output({1, 2, 2, 2}).Options(DepthwiseOptions(schema::Padding::SAME));
+  return test;
+}
+
+TEST(DepthwiseConv2dTest, HybridChecksFilterQuantization) {
+  OpTester valid = HybridDepthwise({0.1f, 0.2f}, {0, 0}, 3);
+  EXPECT_EQ(valid.Run(kernels::kDepthwiseConv2d), Status::kOk) << valid.error();
+  struct Bad {
+    const char* what;
+    std::vector<float> scales;
+    std::vector<int64_t> zero_points;
+    int axis;
+  };
+  const Bad cases[] = {
+      {"not quantized", {}, {}, 3},
+      {"non-zero zero point", {0.1f, 0.2f}, {0, -1}, 3},
+      {"3 scales for 2 channels", {0.1f, 0.2f, 0.3f}, {0, 0, 0}, 3},
+      {"negative scale", {-0.1f}, {0}, 0},
+  };
+  for (const Bad& bad : cases) {
+    SCOPED_TRACE(bad.what);
+    OpTester test = HybridDepthwise(bad.scales, bad.zero_points, bad.axis);
+    EXPECT_EQ(test.Run(kernels::kDepthwiseConv2d), Status::kInvalidModel) << test.error();
+  }
+}
+
+TEST(DepthwiseConv2dTest, HybridRejectsQuantizedBiasOrOutput) {
+  OpTester int32_bias(schema::OpCode::DEPTHWISE_CONV_2D);
+  int32_bias.Input({1, 1, 1, 2}, {1, 2})
+      .InputOf<int8_t>({1, 1, 1, 2}, {1, 2}, true)
+      .Quantize({0.1f}, {0})
+      .InputOf<int32_t>({2}, {1, 2}, true)
+      .Output({1, 1, 1, 2})
+      .Options(DepthwiseOptions(schema::Padding::SAME));
+  EXPECT_EQ(int32_bias.Run(kernels::kDepthwiseConv2d), Status::kUnsupported) << int32_bias.error();
+  OpTester int8_output(schema::OpCode::DEPTHWISE_CONV_2D);
+  int8_output.Input({1, 1, 1, 2}, {1, 2})
+      .InputOf<int8_t>({1, 1, 1, 2}, {1, 2}, true)
+      .Quantize({0.1f}, {0})
+      .AbsentInput()
+      .Output({1, 1, 1, 2}, schema::TensorType::INT8)
+      .Quantize({0.5f}, {0})
+      .Options(DepthwiseOptions(schema::Padding::SAME));
+  EXPECT_EQ(int8_output.Run(kernels::kDepthwiseConv2d), Status::kUnsupported)
+      << int8_output.error();
+}
+
+// ---- Int16x8 ------------------------------------------------------------------
+
+TEST(DepthwiseConv2dTest, Int16HandWorkedSumsIn64Bits) {
+  // Two channels of one pixel, q = [20000, -20000] (scale 2^-10), 1x1 filter
+  // [127, 127] at scale 2^-7, int64 bias [2^33, 0], output scale 2^-2:
+  // multiplier 2^-15 (Q31 2^30, shift -14; Q15 16384, total shift 29).
+  //   channel 0: 2540000 + 2^33 = 8592474592, / 2^15 = 262221.51 ->
+  //   262222, then clamps to 32767 (an int32 sum would have wrapped).
+  //   channel 1: -2540000 / 2^15 = -77.514 -> -78.
+  OpTester test(schema::OpCode::DEPTHWISE_CONV_2D);
+  test.InputOf<int16_t>({1, 1, 1, 2}, {20000, -20000})
+      .Quantize({1.0f / 1024}, {0})
+      .InputOf<int8_t>({1, 1, 1, 2}, {127, 127}, true)
+      .Quantize({1.0f / 128}, {0})
+      .InputOf<int64_t>({2}, {int64_t{1} << 33, 0}, true)
+      .Quantize({1.0f / (1 << 17)}, {0})
+      .Output({1, 1, 1, 2}, schema::TensorType::INT16)
+      .Quantize({0.25f}, {0})
+      .Options(DepthwiseOptions(schema::Padding::VALID));
+  ASSERT_EQ(test.Run(kernels::kDepthwiseConv2d), Status::kOk) << test.error();
+  EXPECT_EQ(test.OutputAs<int16_t>(0), (std::vector<int16_t>{32767, -78}));
+}
+
+TEST(DepthwiseConv2dTest, Int16HandWorkedNoBiasMultiplier2) {
+  // One pixel q = [300] (scale 0.5), multiplier 2, filter [1, -3] at scales
+  // [0.5, 0.25], no bias, output scale 0.125: multipliers 2 and 1 (Q15
+  // 16384 with shifts 2 and 1): 300 * 2 = 600 and -900 * 1 = -900.
+  OpTester test(schema::OpCode::DEPTHWISE_CONV_2D);
+  test.InputOf<int16_t>({1, 1, 1, 1}, {300})
+      .Quantize({0.5f}, {0})
+      .InputOf<int8_t>({1, 1, 1, 2}, {1, -3}, true)
+      .Quantize({0.5f, 0.25f}, {0, 0}, 3)
+      .AbsentInput()
+      .Output({1, 1, 1, 2}, schema::TensorType::INT16)
+      .Quantize({0.125f}, {0})
+      .Options(DepthwiseOptions(schema::Padding::VALID, 2));
+  ASSERT_EQ(test.Run(kernels::kDepthwiseConv2d), Status::kOk) << test.error();
+  EXPECT_EQ(test.OutputAs<int16_t>(0), (std::vector<int16_t>{600, -900}));
+}
+
+// Int16 against the double reference of the dequantized operands,
+// requantized with one correct rounding: within 1 (see ExpectWithinOne16).
+void RunInt16Case(const DepthwiseCase& c, std::mt19937& rng, bool per_channel, int* exact,
+                  int* total) {
+  SCOPED_TRACE(c.Describe() + (per_channel ? " per-channel" : " per-tensor"));
+  const auto [out_h, out_w, pad_top, pad_left] = Geometry(c);
+  const int out_c = c.in_c * c.multiplier;
+  const auto [input_scale, filter_scales, output_scale] = testing::RandomInt16WeightedQuantization(
+      rng, per_channel ? out_c : 1, static_cast<double>(c.filter_h * c.filter_w));
+  const auto input = RandomInts<int16_t>(
+      rng, static_cast<size_t>(c.batch) * c.in_h * c.in_w * c.in_c, -32768, 32767);
+  const auto filter =
+      RandomInts<int8_t>(rng, static_cast<size_t>(c.filter_h) * c.filter_w * out_c, -127, 127);
+  const auto bias = RandomInts<int32_t>(rng, out_c, -3000000, 3000000);
+  std::vector<float> bias_scales;
+  for (int oc = 0; oc < out_c; ++oc) {
+    bias_scales.push_back(input_scale * filter_scales[per_channel ? oc : 0]);
+  }
+
+  OpTester test(schema::OpCode::DEPTHWISE_CONV_2D);
+  test.InputOf<int16_t>({c.batch, c.in_h, c.in_w, c.in_c}, input)
+      .Quantize({input_scale}, {0})
+      .InputOf<int8_t>({1, c.filter_h, c.filter_w, out_c}, filter, true)
+      .Quantize(filter_scales, std::vector<int64_t>(filter_scales.size(), 0), 3);
+  if (c.bias) {
+    test.InputOf<int64_t>({out_c}, std::vector<int64_t>(bias.begin(), bias.end()), true)
+        .Quantize(bias_scales, std::vector<int64_t>(bias_scales.size(), 0), 0);
+  } else {
+    test.AbsentInput();
+  }
+  test.Output({c.batch, out_h, out_w, out_c}, schema::TensorType::INT16)
+      .Quantize({output_scale}, {0})
+      .Options(DepthwiseOptions(c.padding, c.multiplier, c.stride_h, c.stride_w, c.dilation_h,
+                                c.dilation_w, c.activation, c.explicit_padding));
+  ASSERT_EQ(test.Run(kernels::kDepthwiseConv2d), Status::kOk) << test.error();
+
+  std::vector<int16_t> expected;
+  for (int b = 0; b < c.batch; ++b) {
+    for (int oy = 0; oy < out_h; ++oy) {
+      for (int ox = 0; ox < out_w; ++ox) {
+        for (int oc = 0; oc < out_c; ++oc) {
+          const int ic = oc / c.multiplier;
+          const double filter_scale = filter_scales[per_channel ? oc : 0];
+          double sum = c.bias ? bias[oc] * double{input_scale} * filter_scale : 0.0;
+          for (int ky = 0; ky < c.filter_h; ++ky) {
+            for (int kx = 0; kx < c.filter_w; ++kx) {
+              const int iy = oy * c.stride_h - pad_top + ky * c.dilation_h;
+              const int ix = ox * c.stride_w - pad_left + kx * c.dilation_w;
+              if (iy < 0 || iy >= c.in_h || ix < 0 || ix >= c.in_w) continue;
+              sum += input[((b * c.in_h + iy) * c.in_w + ix) * c.in_c + ic] * double{input_scale} *
+                     (filter[(ky * c.filter_w + kx) * out_c + oc] * filter_scale);
+            }
+          }
+          expected.push_back(
+              testing::QuantizeReference16(ApplyActivation(sum, c.activation), output_scale));
+        }
+      }
+    }
+  }
+  testing::ExpectWithinOne16(test.OutputAs<int16_t>(0), expected, exact, total);
+}
+
+TEST(DepthwiseConv2dTest, Int16MatchesReferenceOverSweep) {
+  int exact = 0;
+  int total = 0;
+  int index = 0;
+  Sweep([&](const DepthwiseCase& c, std::mt19937& rng) {
+    RunInt16Case(c, rng, index++ % 2 == 0, &exact, &total);
+  });
+  // The 16-bit multiplier makes results land one step away more often than
+  // int8's, but still rarely.
+  EXPECT_GE(exact, total * 95 / 100) << exact << " of " << total << " exact";
+}
+
+// Bit-exact against TensorFlow Lite Micro's reference kernel on models made
+// by tests/kernels/testdata/cases_int16.py.
+void ExpectMatchesTflmInt16(const std::string& name) {
+  testing::ExpectMatchesTflmInt16(kernels::kDepthwiseConv2d, 4, name, OptionsFromTflite);
+}
+
+TEST(DepthwiseConv2dTest, Int16MatchesTflmMultiplier2Bias64) {
+  ExpectMatchesTflmInt16("i16_depthwise_conv2d_multiplier2_bias64");
+}
+
+TEST(DepthwiseConv2dTest, Int16MatchesTflmPerTensorStride2) {
+  ExpectMatchesTflmInt16("i16_depthwise_conv2d_per_tensor_stride2");
+}
+
+// An int16 depthwise conv (two output channels) with the given bias type
+// and quantization.
+OpTester Int16Depthwise(schema::TensorType bias_type, int64_t input_zp = 0, int64_t output_zp = 0,
+                        float output_scale = 0.5f) {
+  OpTester test(schema::OpCode::DEPTHWISE_CONV_2D);
+  test.InputOf<int16_t>({1, 2, 2, 2}, std::vector<int16_t>(8, 1))
+      .Quantize({0.1f}, {input_zp})
+      .InputOf<int8_t>({1, 1, 1, 2}, {1, 2}, true)
+      .Quantize({0.1f, 0.2f}, {0, 0}, 3);
+  if (bias_type == schema::TensorType::INT64) {
+    test.InputOf<int64_t>({2}, {1, 2}, true);
+  } else {
+    test.InputOf<int32_t>({2}, {1, 2}, true);
+  }
+  test.Output({1, 2, 2, 2}, schema::TensorType::INT16)
+      .Quantize({output_scale}, {output_zp})
+      .Options(DepthwiseOptions(schema::Padding::SAME));
+  return test;
+}
+
+TEST(DepthwiseConv2dTest, Int16ChecksOperands) {
+  OpTester valid = Int16Depthwise(schema::TensorType::INT64);
+  EXPECT_EQ(valid.Run(kernels::kDepthwiseConv2d), Status::kOk) << valid.error();
+  // TFLite Micro reads an int16 depthwise bias as int64 whatever its type.
+  OpTester int32_bias = Int16Depthwise(schema::TensorType::INT32);
+  EXPECT_EQ(int32_bias.Run(kernels::kDepthwiseConv2d), Status::kUnsupported) << int32_bias.error();
+  EXPECT_NE(int32_bias.error().find("int64"), std::string::npos) << int32_bias.error();
+  OpTester input_zp = Int16Depthwise(schema::TensorType::INT64, 2);
+  EXPECT_EQ(input_zp.Run(kernels::kDepthwiseConv2d), Status::kInvalidModel) << input_zp.error();
+  OpTester output_zp = Int16Depthwise(schema::TensorType::INT64, 0, 1);
+  EXPECT_EQ(output_zp.Run(kernels::kDepthwiseConv2d), Status::kInvalidModel) << output_zp.error();
+  // 0.1 * 0.2 / 1e-4 = 200: at least 2^7, which the 64-bit requantization
+  // cannot take.
+  OpTester large = Int16Depthwise(schema::TensorType::INT64, 0, 0, 1e-4f);
+  EXPECT_EQ(large.Run(kernels::kDepthwiseConv2d), Status::kInvalidModel) << large.error();
+}
+
+// The integer-only registration (no float paths linked) runs the same
+// integer arithmetic.
+TEST(DepthwiseConv2dTest, IntegerOnlyKernelMatchesTflm) {
+  testing::ExpectMatchesTflm(kernels::kDepthwiseConv2dInteger, 4, "depthwise_conv2d_stride2_valid",
+                             OptionsFromTflite);
+  testing::ExpectMatchesTflmInt16(kernels::kDepthwiseConv2dInteger, 4,
+                                  "i16_depthwise_conv2d_multiplier2_bias64", OptionsFromTflite);
 }
 
 }  // namespace

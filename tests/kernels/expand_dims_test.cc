@@ -6,6 +6,7 @@
 
 #include "kernels/kernels.h"
 #include "tests/testing/op_tester.h"
+#include "tests/testing/quantized_copy_test_util.h"
 
 namespace ember {
 namespace {
@@ -117,6 +118,44 @@ TEST(ExpandDimsTest, RejectsBadModels) {
     test.Input({2, 3}, std::vector<float>(6)).Output({1, 2, 4});
     EXPECT_EQ(test.Run(kernels::kExpandDims), Status::kInvalidModel) << "count";
   }
+}
+
+// ---- int8 and int16 ---------------------------------------------------------
+
+template <typename T>
+void ExpectQuantizedExpandDims(uint32_t seed, bool constant) {
+  std::mt19937 rng(seed);
+  const testing::CopyQuantization q = testing::CopyQuantizationOf<T>();
+  const std::vector<T> in = testing::RandomQuantized<T>(rng, 6);
+  OpTester test(schema::OpCode::EXPAND_DIMS);
+  test.InputOf<T>({2, 3}, in, constant)
+      .Quantize({q.scale}, {q.zero_point})
+      .Output({2, 1, 3}, testing::QuantizedTypeOf<T>())
+      .Quantize({q.scale}, {q.zero_point})
+      .Options(NewShape({2, 1, 3}));
+  ASSERT_EQ(test.Run(kernels::kExpandDims), Status::kOk) << test.error();
+  EXPECT_EQ(test.OutputAs<T>(0), in);
+}
+
+TEST(ExpandDimsTest, Int8AndInt16) {
+  // Arena inputs share the output's bytes; constant ones are copied.
+  for (bool constant : {false, true}) {
+    ExpectQuantizedExpandDims<int8_t>(1, constant);
+    ExpectQuantizedExpandDims<int16_t>(2, constant);
+  }
+}
+
+TEST(ExpandDimsTest, RejectsQuantizationMismatch) {
+  testing::ExpectRejectsQuantizationMismatch(kernels::kExpandDims,
+                                             [](bool quantized, float scale, int64_t zero_point) {
+                                               OpTester test(schema::OpCode::EXPAND_DIMS);
+                                               test.InputOf<int8_t>({2, 3}, std::vector<int8_t>(6))
+                                                   .Quantize({0.5f}, {-3})
+                                                   .Output({2, 1, 3}, schema::TensorType::INT8);
+                                               if (quantized) test.Quantize({scale}, {zero_point});
+                                               test.Options(NewShape({2, 1, 3}));
+                                               return test;
+                                             });
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "kernels/kernels.h"
+#include "tests/testing/int16_test_util.h"
 #include "tests/testing/kernel_reference.h"
 #include "tests/testing/op_tester.h"
 #include "tests/testing/tflm_case.h"
@@ -403,12 +404,13 @@ TEST(FullyConnectedTest, Int8InfersOutputShape) {
 // Field ids of TFLite's FullyConnectedOptions.
 enum TfliteFullyConnectedOption { kActivation = 0, kKeepNumDims = 2 };
 
+schema::OpOptionsUnion OptionsFromTflite(const testing::TflmCase& golden) {
+  return FcOptions(testing::ActivationFromTflite(golden.Option<int8_t>(kActivation, 0)),
+                   golden.Option<uint8_t>(kKeepNumDims, 0) != 0);
+}
+
 void ExpectMatchesTflm(const std::string& name) {
-  testing::ExpectMatchesTflm(
-      kernels::kFullyConnected, 9, name, [](const testing::TflmCase& golden) {
-        return FcOptions(testing::ActivationFromTflite(golden.Option<int8_t>(kActivation, 0)),
-                         golden.Option<uint8_t>(kKeepNumDims, 0) != 0);
-      });
+  testing::ExpectMatchesTflm(kernels::kFullyConnected, 9, name, OptionsFromTflite);
 }
 
 // Bit-exact against TensorFlow Lite Micro's reference kernel on models made
@@ -456,6 +458,374 @@ TEST(FullyConnectedTest, Int8ChecksOperands) {
   EXPECT_EQ(unquantized_input.Run(kernels::kFullyConnected), Status::kInvalidModel);
   EXPECT_NE(unquantized_input.error().find("input 0"), std::string::npos)
       << unquantized_input.error();
+}
+
+// ---- Hybrid (float32 input, int8 weights) ----------------------------------
+
+TEST(FullyConnectedTest, HybridHandWorked) {
+  // Row [2, -1, 0.5] times int8 rows [10, 20, -40] and [127, 0, 2]: sums
+  // 20 - 20 - 20 = -20 and 254 + 1 = 255. Per-channel scales [0.25, 0.5]
+  // and bias [1, -1]: -5 + 1 = -4, 127.5 - 1 = 126.5. One scale 0.25 with
+  // RELU: -4 -> 0, 63.75 - 1 = 62.75.
+  struct Case {
+    std::vector<float> scales;
+    schema::Activation activation;
+    std::vector<float> expected;
+  };
+  const Case cases[] = {
+      {{0.25f, 0.5f}, schema::Activation::NONE, {-4, 126.5f}},
+      {{0.25f}, schema::Activation::RELU, {0, 62.75f}},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.scales.size());
+    OpTester test(schema::OpCode::FULLY_CONNECTED);
+    test.Input({1, 3}, {2, -1, 0.5f})
+        .InputOf<int8_t>({2, 3}, {10, 20, -40, 127, 0, 2}, true)
+        .Quantize(c.scales, std::vector<int64_t>(c.scales.size(), 0), 0)
+        .ConstInput({2}, {1, -1})
+        .Output({1, 2})
+        .Options(FcOptions(c.activation));
+    ASSERT_EQ(test.Run(kernels::kFullyConnected), Status::kOk) << test.error();
+    EXPECT_EQ(test.OutputFloats(0), c.expected);
+  }
+}
+
+// Hybrid against the double product with the dequantized weights w_q *
+// scale. Scales in [0.5, 1] / 127 keep those weights in [-1, 1] like the
+// float sweep's; the kernel's sum of x * w_q has the float path's relative
+// rounding, plus one rounding each for the scaling and the bias. With up to
+// 300 inputs the sums reach ~10 (random signs), so 1e-5 absolute and
+// relative still leaves a wide margin.
+TEST(FullyConnectedTest, HybridMatchesReferenceOverSweep) {
+  std::mt19937 rng(88);
+  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
+  std::uniform_real_distribution<float> scale_dist(0.5f / 127, 1.0f / 127);
+  const std::vector<std::vector<int32_t>> leading = {{}, {1}, {3}, {2, 3}};
+  const int in_sizes[] = {1, 3, 8, 37, 300};
+  const int out_sizes[] = {1, 5, 9};
+  const schema::Activation activations[] = {schema::Activation::NONE, schema::Activation::RELU,
+                                            schema::Activation::RELU6,
+                                            schema::Activation::RELU_N1_TO_1};
+  int index = 0;
+  for (const auto& lead : leading) {
+    for (int in : in_sizes) {
+      for (int out : out_sizes) {
+        const bool bias = index % 3 != 0;
+        const bool per_channel = index % 2 == 0;
+        const bool keep_num_dims = index % 5 == 0;
+        const schema::Activation activation = activations[(index / 2) % 4];
+        ++index;
+        std::vector<int32_t> in_shape = lead;
+        in_shape.push_back(in);
+        int rows = 1;
+        for (int32_t d : lead) rows *= d;
+        std::vector<int32_t> out_shape = {rows, out};
+        if (keep_num_dims) {
+          out_shape = lead;
+          out_shape.push_back(out);
+        }
+        SCOPED_TRACE("rows " + std::to_string(rows) + " in " + std::to_string(in) + " out " +
+                     std::to_string(out) + (per_channel ? " per-channel" : " per-tensor") +
+                     (bias ? " bias " : " nobias ") + schema::EnumNameActivation(activation));
+        std::vector<float> input(static_cast<size_t>(rows) * in);
+        for (float& x : input) x = dist(rng);
+        const auto weights = RandomInts<int8_t>(rng, static_cast<size_t>(out) * in, -127, 127);
+        std::vector<float> scales(per_channel ? out : 1);
+        for (float& scale : scales) scale = scale_dist(rng);
+        std::vector<float> bias_values(out);
+        for (float& b : bias_values) b = dist(rng);
+
+        std::vector<float> expected;
+        for (int r = 0; r < rows; ++r) {
+          for (int o = 0; o < out; ++o) {
+            const double scale = scales[per_channel ? o : 0];
+            double sum = bias ? bias_values[o] : 0.0;
+            for (int i = 0; i < in; ++i) {
+              sum += double{input[r * in + i]} * (weights[o * in + i] * scale);
+            }
+            expected.push_back(static_cast<float>(ApplyActivation(sum, activation)));
+          }
+        }
+
+        OpTester test(schema::OpCode::FULLY_CONNECTED);
+        test.Input(in_shape, input)
+            .InputOf<int8_t>({out, in}, weights, true)
+            .Quantize(scales, std::vector<int64_t>(scales.size(), 0), 0);
+        if (bias) {
+          test.ConstInput({out}, bias_values);
+        } else {
+          test.AbsentInput();
+        }
+        test.Output(out_shape).Options(FcOptions(activation, keep_num_dims));
+        ASSERT_EQ(test.Run(kernels::kFullyConnected), Status::kOk) << test.error();
+        EXPECT_TRUE(AllClose(test.OutputFloats(0), expected, 1e-5f, 1e-5f));
+      }
+    }
+  }
+}
+
+// A hybrid FC with two outputs whose weight quantization and bias and
+// output types are given.
+OpTester HybridFc(std::vector<float> scales, std::vector<int64_t> zero_points,
+                  schema::TensorType bias_type = schema::TensorType::FLOAT32,
+                  schema::TensorType output_type = schema::TensorType::FLOAT32) {
+  OpTester test(schema::OpCode::FULLY_CONNECTED);
+  test.Input({1, 2}, {1, 2}).InputOf<int8_t>({2, 2}, {1, 2, 3, 4}, true);
+  if (!scales.empty()) test.Quantize(scales, zero_points, 0);
+  if (bias_type == schema::TensorType::FLOAT32) {
+    test.ConstInput({2}, {1, 2});
+  } else {
+    test.InputOf<int32_t>({2}, {1, 2}, true);
+  }
+  test.Output({1, 2}, output_type);
+  if (output_type != schema::TensorType::FLOAT32) test.Quantize({0.5f}, {0});
+  test.Options(FcOptions());
+  return test;
+}
+
+TEST(FullyConnectedTest, HybridChecksOperands) {
+  OpTester valid = HybridFc({0.1f, 0.2f}, {0, 0});
+  EXPECT_EQ(valid.Run(kernels::kFullyConnected), Status::kOk) << valid.error();
+  struct Bad {
+    const char* what;
+    std::vector<float> scales;
+    std::vector<int64_t> zero_points;
+  };
+  const Bad cases[] = {
+      {"not quantized", {}, {}},
+      {"non-zero zero point", {0.1f}, {3}},
+      {"3 scales for 2 outputs", {0.1f, 0.2f, 0.3f}, {0, 0, 0}},
+      {"infinite scale", {INFINITY, 0.2f}, {0, 0}},
+  };
+  for (const Bad& bad : cases) {
+    SCOPED_TRACE(bad.what);
+    OpTester test = HybridFc(bad.scales, bad.zero_points);
+    // Scale counts that fit no dimension are already the loader's to refuse.
+    EXPECT_EQ(test.Run(kernels::kFullyConnected), Status::kInvalidModel) << test.error();
+  }
+  OpTester int32_bias = HybridFc({0.1f}, {0}, schema::TensorType::INT32);
+  EXPECT_EQ(int32_bias.Run(kernels::kFullyConnected), Status::kUnsupported) << int32_bias.error();
+  OpTester int8_output =
+      HybridFc({0.1f}, {0}, schema::TensorType::FLOAT32, schema::TensorType::INT8);
+  EXPECT_EQ(int8_output.Run(kernels::kFullyConnected), Status::kUnsupported) << int8_output.error();
+}
+
+// ---- Int16x8 ------------------------------------------------------------------
+
+TEST(FullyConnectedTest, Int16HandWorked) {
+  // Row q = [1000, -2000, 30] (scale 2^-8) times weight rows [1, 2, 3] and
+  // [-4, 0, 5] (scale 2^-6); output scale 2^-9: multiplier 2^-5 (Q31 2^30,
+  // shift -4; Q15 16384).
+  //   sums 1000 - 4000 + 90 = -2910 and -4000 + 150 = -3850
+  //   int64 bias [100, -7]: -2810 / 32 = -87.81 -> -88, -3857 / 32 = -120.53 -> -121
+  //   int32 bias, same values and rounding here: -88, -121
+  //   no bias (64-bit sums): -2910 / 32 = -90.94 -> -91, -3850 / 32 = -120.31 -> -120
+  for (const auto& [bias_type, expected] :
+       {std::pair<schema::TensorType, std::vector<int16_t>>{schema::TensorType::INT64, {-88, -121}},
+        {schema::TensorType::INT32, {-88, -121}},
+        {schema::TensorType::BOOL, {-91, -120}}}) {
+    SCOPED_TRACE(schema::EnumNameTensorType(bias_type));
+    OpTester test(schema::OpCode::FULLY_CONNECTED);
+    test.InputOf<int16_t>({1, 3}, {1000, -2000, 30})
+        .Quantize({1.0f / 256}, {0})
+        .InputOf<int8_t>({2, 3}, {1, 2, 3, -4, 0, 5}, true)
+        .Quantize({1.0f / 64}, {0});
+    if (bias_type == schema::TensorType::INT64) {
+      test.InputOf<int64_t>({2}, {100, -7}, true);
+    } else if (bias_type == schema::TensorType::INT32) {
+      test.InputOf<int32_t>({2}, {100, -7}, true);
+    } else {
+      test.AbsentInput();
+    }
+    test.Output({1, 2}, schema::TensorType::INT16).Quantize({1.0f / 512}, {0}).Options(FcOptions());
+    ASSERT_EQ(test.Run(kernels::kFullyConnected), Status::kOk) << test.error();
+    EXPECT_EQ(test.OutputAs<int16_t>(0), expected);
+  }
+}
+
+TEST(FullyConnectedTest, Int16Int32SumsWrapLikeTflite) {
+  // 32-bit sums (int32 bias) wrap as TFLite's int32 accumulator does on its
+  // targets: 32767 * 127 plus a bias of 2^31 - 1 - 32767 * 127 is exactly
+  // INT32_MAX, and the next term, 1 * 1, wraps it to INT32_MIN. Multiplier
+  // 2^-16 (input scale 1, weight scale 2^-8, output scale 2^8): INT32_MIN /
+  // 2^16 = -32768 (the unwrapped sum would give +32768, clamped to 32767).
+  OpTester test(schema::OpCode::FULLY_CONNECTED);
+  test.InputOf<int16_t>({1, 2}, {32767, 1})
+      .Quantize({1.0f}, {0})
+      .InputOf<int8_t>({1, 2}, {127, 1}, true)
+      .Quantize({1.0f / 256}, {0})
+      .InputOf<int32_t>({1}, {INT32_MAX - 32767 * 127}, true)
+      .Output({1, 1}, schema::TensorType::INT16)
+      .Quantize({256.0f}, {0})
+      .Options(FcOptions());
+  ASSERT_EQ(test.Run(kernels::kFullyConnected), Status::kOk) << test.error();
+  EXPECT_EQ(test.OutputAs<int16_t>(0), (std::vector<int16_t>{-32768}));
+}
+
+// Int16 against the double product of the dequantized operands, requantized
+// with one correct rounding: within 1 (see ExpectWithinOne16). Biases cycle
+// through int64, int32 and none, so both requantizations run.
+TEST(FullyConnectedTest, Int16MatchesReferenceOverSweep) {
+  std::mt19937 rng(99);
+  const std::vector<std::vector<int32_t>> leading = {{}, {1}, {3}, {2, 3}};
+  const int in_sizes[] = {1, 3, 8, 37, 300};
+  const int out_sizes[] = {1, 5, 9};
+  const schema::Activation activations[] = {schema::Activation::NONE, schema::Activation::RELU,
+                                            schema::Activation::RELU6,
+                                            schema::Activation::RELU_N1_TO_1};
+  int index = 0;
+  int exact = 0;
+  int total = 0;
+  for (const auto& lead : leading) {
+    for (int in : in_sizes) {
+      for (int out : out_sizes) {
+        const int bias_kind = index % 3;  // int64, int32, none
+        const bool per_channel = index % 2 == 0;
+        const schema::Activation activation = activations[(index / 2) % 4];
+        ++index;
+        std::vector<int32_t> in_shape = lead;
+        in_shape.push_back(in);
+        int rows = 1;
+        for (int32_t d : lead) rows *= d;
+        SCOPED_TRACE("rows " + std::to_string(rows) + " in " + std::to_string(in) + " out " +
+                     std::to_string(out) + (per_channel ? " per-channel" : " per-tensor") +
+                     " bias kind " + std::to_string(bias_kind) + " " +
+                     schema::EnumNameActivation(activation));
+        const auto [input_scale, weight_scales, output_scale] =
+            testing::RandomInt16WeightedQuantization(rng, per_channel ? out : 1, in);
+        const auto input = RandomInts<int16_t>(rng, static_cast<size_t>(rows) * in, -32768, 32767);
+        const auto weights = RandomInts<int8_t>(rng, static_cast<size_t>(out) * in, -127, 127);
+        const auto bias_values = RandomInts<int32_t>(rng, out, -3000000, 3000000);
+
+        std::vector<int16_t> expected;
+        for (int r = 0; r < rows; ++r) {
+          for (int o = 0; o < out; ++o) {
+            const double weight_scale = weight_scales[per_channel ? o : 0];
+            double sum = bias_kind != 2 ? bias_values[o] * double{input_scale} * weight_scale : 0.0;
+            for (int i = 0; i < in; ++i) {
+              sum += input[r * in + i] * double{input_scale} * (weights[o * in + i] * weight_scale);
+            }
+            expected.push_back(
+                testing::QuantizeReference16(ApplyActivation(sum, activation), output_scale));
+          }
+        }
+
+        OpTester test(schema::OpCode::FULLY_CONNECTED);
+        test.InputOf<int16_t>(in_shape, input)
+            .Quantize({input_scale}, {0})
+            .InputOf<int8_t>({out, in}, weights, true)
+            .Quantize(weight_scales, std::vector<int64_t>(weight_scales.size(), 0), 0);
+        if (bias_kind == 0) {
+          test.InputOf<int64_t>({out}, std::vector<int64_t>(bias_values.begin(), bias_values.end()),
+                                true);
+        } else if (bias_kind == 1) {
+          test.InputOf<int32_t>({out}, bias_values, true);
+        } else {
+          test.AbsentInput();
+        }
+        test.Output({rows, out}, schema::TensorType::INT16)
+            .Quantize({output_scale}, {0})
+            .Options(FcOptions(activation));
+        ASSERT_EQ(test.Run(kernels::kFullyConnected), Status::kOk) << test.error();
+        ASSERT_NO_FATAL_FAILURE(
+            testing::ExpectWithinOne16(test.OutputAs<int16_t>(0), expected, &exact, &total));
+      }
+    }
+  }
+  EXPECT_GE(exact, total * 95 / 100) << exact << " of " << total << " exact";
+}
+
+TEST(FullyConnectedTest, Int16InfersOutputShape) {
+  OpTester test(schema::OpCode::FULLY_CONNECTED);
+  test.InputOf<int16_t>({2, 3, 4}, std::vector<int16_t>(24, 1))
+      .Quantize({0.1f}, {0})
+      .InputOf<int8_t>({5, 4}, std::vector<int8_t>(20, 1), true)
+      .Quantize({0.1f}, {0})
+      .Output({}, schema::TensorType::INT16)
+      .Quantize({0.5f}, {0})
+      .Options(FcOptions(schema::Activation::NONE, true))
+      .InferShapes();
+  ASSERT_EQ(test.Run(kernels::kFullyConnected), Status::kOk) << test.error();
+  EXPECT_EQ(test.OutputShape(0), (std::vector<int32_t>{2, 3, 5}));
+}
+
+// Bit-exact against TensorFlow Lite Micro's reference kernel on models made
+// by tests/kernels/testdata/cases_int16.py.
+void ExpectMatchesTflmInt16(const std::string& name) {
+  testing::ExpectMatchesTflmInt16(kernels::kFullyConnected, 9, name, OptionsFromTflite);
+}
+
+TEST(FullyConnectedTest, Int16MatchesTflmPerTensorBias64Relu) {
+  ExpectMatchesTflmInt16("i16_fully_connected_per_tensor_bias64_relu");
+}
+
+TEST(FullyConnectedTest, Int16MatchesTflmPerChannelBias32) {
+  ExpectMatchesTflmInt16("i16_fully_connected_per_channel_bias32");
+}
+
+TEST(FullyConnectedTest, Int16MatchesTflmPerChannelNoBias) {
+  ExpectMatchesTflmInt16("i16_fully_connected_per_channel_no_bias");
+}
+
+// An int16 FC with two outputs, to break one piece at a time.
+struct Int16Fc {
+  int64_t input_zp = 0;
+  schema::TensorType weight_type = schema::TensorType::INT8;
+  std::vector<float> weight_scales = {0.1f, 0.2f};
+  schema::TensorType bias_type = schema::TensorType::INT64;
+  schema::TensorType output_type = schema::TensorType::INT16;
+  int64_t output_zp = 0;
+
+  Status Run(std::string* error) const {
+    OpTester test(schema::OpCode::FULLY_CONNECTED);
+    test.InputOf<int16_t>({1, 2}, {1, 2}).Quantize({0.1f}, {input_zp});
+    if (weight_type == schema::TensorType::INT8) {
+      test.InputOf<int8_t>({2, 2}, {1, 2, 3, 4}, true);
+    } else {
+      test.InputOf<int16_t>({2, 2}, {1, 2, 3, 4}, true);
+    }
+    test.Quantize(weight_scales, std::vector<int64_t>(weight_scales.size(), 0), 0);
+    if (bias_type == schema::TensorType::INT64) {
+      test.InputOf<int64_t>({2}, {1, 2}, true);
+    } else {
+      test.InputOf<float>({2}, {1, 2}, true);
+    }
+    test.Output({1, 2}, output_type).Quantize({0.5f}, {output_zp}).Options(FcOptions());
+    const Status status = test.Run(kernels::kFullyConnected);
+    *error = test.error();
+    return status;
+  }
+};
+
+TEST(FullyConnectedTest, Int16ChecksOperands) {
+  std::string error;
+  EXPECT_EQ(Int16Fc().Run(&error), Status::kOk) << error;
+  Int16Fc input_zp;
+  input_zp.input_zp = 1;
+  EXPECT_EQ(input_zp.Run(&error), Status::kInvalidModel) << error;
+  EXPECT_NE(error.find("zero point"), std::string::npos) << error;
+  Int16Fc output_zp;
+  output_zp.output_zp = -1;
+  EXPECT_EQ(output_zp.Run(&error), Status::kInvalidModel) << error;
+  Int16Fc scale_count;
+  scale_count.weight_scales = {0.1f, 0.2f, 0.3f};
+  EXPECT_EQ(scale_count.Run(&error), Status::kInvalidModel) << error;
+  Int16Fc int16_weights;
+  int16_weights.weight_type = schema::TensorType::INT16;
+  EXPECT_EQ(int16_weights.Run(&error), Status::kUnsupported) << error;
+  Int16Fc float_bias;
+  float_bias.bias_type = schema::TensorType::FLOAT32;
+  EXPECT_EQ(float_bias.Run(&error), Status::kUnsupported) << error;
+  Int16Fc int8_output;
+  int8_output.output_type = schema::TensorType::INT8;
+  EXPECT_EQ(int8_output.Run(&error), Status::kUnsupported) << error;
+}
+
+// The integer-only registration (no float paths linked) runs the same
+// integer arithmetic.
+TEST(FullyConnectedTest, IntegerOnlyKernelMatchesTflm) {
+  testing::ExpectMatchesTflm(kernels::kFullyConnectedInteger, 9, "fully_connected_per_channel",
+                             OptionsFromTflite);
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 
 #include "kernels/kernels.h"
 #include "tests/testing/op_tester.h"
+#include "tests/testing/quantized_copy_test_util.h"
 
 namespace ember {
 namespace {
@@ -289,6 +290,48 @@ TEST(GatherTest, RejectsBadModels) {
     EXPECT_NE(test.error().find("options must be GatherOptions"), std::string::npos)
         << test.error();
   }
+}
+
+// ---- int8 and int16 ---------------------------------------------------------
+
+template <typename T>
+void ExpectQuantizedGathers(uint32_t seed) {
+  std::mt19937 rng(seed);
+  const testing::CopyQuantization q = testing::CopyQuantizationOf<T>();
+  const std::vector<int32_t> p_shape = {3, 4, 2};
+  const std::vector<T> params = testing::RandomQuantized<T>(rng, 24);
+  const std::vector<int32_t> indices = {3, 0, 0, 2, 1};
+  std::vector<int32_t> out_shape;
+  const std::vector<T> expected =
+      ReferenceGather(params, p_shape, indices, {5}, /*axis=*/1, /*batch_dims=*/0, &out_shape);
+  OpTester test(schema::OpCode::GATHER);
+  test.InputOf<T>(p_shape, params)
+      .Quantize({q.scale}, {q.zero_point})
+      .template InputOf<int32_t>({5}, indices)
+      .Output(out_shape, testing::QuantizedTypeOf<T>())
+      .Quantize({q.scale}, {q.zero_point})
+      .Options(Gather(1));
+  ASSERT_EQ(test.Run(kernels::kGather), Status::kOk) << test.error();
+  EXPECT_EQ(test.OutputAs<T>(0), expected);
+}
+
+TEST(GatherTest, Int8AndInt16) {
+  ExpectQuantizedGathers<int8_t>(1);
+  ExpectQuantizedGathers<int16_t>(2);
+}
+
+TEST(GatherTest, RejectsQuantizationMismatch) {
+  testing::ExpectRejectsQuantizationMismatch(kernels::kGather,
+                                             [](bool quantized, float scale, int64_t zero_point) {
+                                               OpTester test(schema::OpCode::GATHER);
+                                               test.InputOf<int8_t>({3}, {1, 2, 3})
+                                                   .Quantize({0.5f}, {-3})
+                                                   .InputOf<int32_t>({2}, {2, 0})
+                                                   .Output({2}, schema::TensorType::INT8);
+                                               if (quantized) test.Quantize({scale}, {zero_point});
+                                               test.Options(Gather(0));
+                                               return test;
+                                             });
 }
 
 }  // namespace

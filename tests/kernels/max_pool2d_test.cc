@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "kernels/kernels.h"
+#include "tests/testing/int16_test_util.h"
 #include "tests/testing/kernel_reference.h"
 #include "tests/testing/op_tester.h"
 #include "tests/testing/pool_test_util.h"
@@ -197,6 +198,77 @@ TEST(MaxPool2dTest, Int8RejectsBadOptions) {
 
 TEST(MaxPool2dTest, Int8RejectsMismatchedQuantization) {
   testing::ExpectPoolInt8RejectsMismatchedQuantization(kernels::kMaxPool2d);
+}
+
+// ---- Int16 --------------------------------------------------------------------
+
+TEST(MaxPool2dTest, Int16SamePaddingIsIgnoredNotZero) {
+  // q = -1000..-9000 in steps of 1000, 3x3 SAME: padding contributes no 0;
+  // maxima -1000, -1000, -2000, -1000, -1000, -2000, -4000, -4000, -5000.
+  std::vector<int16_t> input(9);
+  for (int i = 0; i < 9; ++i) input[i] = static_cast<int16_t>(-1000 * (i + 1));
+  OpTester test = testing::Int16Pool(kernels::kMaxPool2d, {1, 3, 3, 1}, input, {1, 3, 3, 1},
+                                     PoolOptions(schema::Padding::SAME, 3, 3, 1, 1));
+  ASSERT_EQ(test.Run(kernels::kMaxPool2d), Status::kOk) << test.error();
+  EXPECT_EQ(test.OutputAs<int16_t>(0),
+            (std::vector<int16_t>{-1000, -1000, -2000, -1000, -1000, -2000, -4000, -4000, -5000}));
+}
+
+TEST(MaxPool2dTest, Int16ClampsToActivationRange) {
+  // Pairs -> maxima 4, 15000, 32767, -100. Scale 2^-12: RELU keeps q >= 0,
+  // RELU6 also q <= 6 * 4096 = 24576, RELU_N1_TO_1 keeps [-4096, 4096].
+  const std::vector<int16_t> input = {4, -7, 15000, 15000, 32767, -32768, -100, -32768};
+  const std::pair<schema::Activation, std::vector<int16_t>> cases[] = {
+      {schema::Activation::RELU, {4, 15000, 32767, 0}},
+      {schema::Activation::RELU6, {4, 15000, 24576, 0}},
+      {schema::Activation::RELU_N1_TO_1, {4, 4096, 4096, -100}},
+  };
+  for (const auto& [activation, expected] : cases) {
+    SCOPED_TRACE(schema::EnumNameActivation(activation));
+    OpTester test = testing::Int16Pool(kernels::kMaxPool2d, {1, 1, 8, 1}, input, {1, 1, 4, 1},
+                                       PoolOptions(schema::Padding::VALID, 1, 2, 1, 2, activation),
+                                       1.0f / 4096);
+    ASSERT_EQ(test.Run(kernels::kMaxPool2d), Status::kOk) << test.error();
+    EXPECT_EQ(test.OutputAs<int16_t>(0), expected);
+  }
+}
+
+// Int16 against the real maximum of the dequantized window with the
+// activation applied, requantized: exact, as for int8.
+TEST(MaxPool2dTest, Int16MatchesReferenceOverSweep) {
+  PoolSweep(1616, [](const PoolCase& c, std::mt19937& rng) {
+    testing::RunInt16PoolCase(kernels::kMaxPool2d, c, rng,
+                              [&](const std::vector<int16_t>& input, float scale,
+                                  const ReferenceGeometry& g, const std::vector<int16_t>& actual) {
+                                std::vector<int16_t> expected;
+                                ForEachPoolWindow(c, g, [&](const std::vector<size_t>& cells) {
+                                  double best = -std::numeric_limits<double>::infinity();
+                                  for (size_t cell : cells)
+                                    best = std::max(best, input[cell] * double{scale});
+                                  expected.push_back(testing::QuantizeReference16(
+                                      ApplyActivation(best, c.activation), scale));
+                                });
+                                EXPECT_EQ(actual, expected);
+                              });
+  });
+}
+
+TEST(MaxPool2dTest, Int16ChecksQuantizationAndInfersShape) {
+  testing::ExpectPoolInt16ChecksQuantization(kernels::kMaxPool2d);
+}
+
+TEST(MaxPool2dTest, Int16MatchesTflmSameReluN1To1) {
+  testing::ExpectPoolMatchesTflmInt16(kernels::kMaxPool2d, 17, "i16_max_pool2d_same_relu_n1_to_1");
+}
+
+// The integer-only registration runs the same integer paths and refuses float.
+TEST(MaxPool2dTest, IntegerOnlyKernelMatchesTflmAndRefusesFloat) {
+  testing::ExpectPoolMatchesTflm(kernels::kMaxPool2dInteger, 17, "max_pool2d_same_relu");
+  testing::ExpectPoolMatchesTflmInt16(kernels::kMaxPool2dInteger, 17, "i16_max_pool2d_same_relu_n1_to_1");
+  OpTester test(schema::OpCode::MAX_POOL_2D);
+  test.Input({1, 2, 2, 1}, {1, 2, 3, 4}).Output({1, 1, 1, 1})
+      .Options(PoolOptions(schema::Padding::VALID, 2, 2, 2, 2));
+  EXPECT_EQ(test.Run(kernels::kMaxPool2dInteger), Status::kUnsupported);
 }
 
 }  // namespace

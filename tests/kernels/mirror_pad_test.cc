@@ -6,6 +6,7 @@
 
 #include "kernels/kernels.h"
 #include "tests/testing/op_tester.h"
+#include "tests/testing/quantized_copy_test_util.h"
 
 namespace ember {
 namespace {
@@ -188,6 +189,47 @@ TEST(MirrorPadTest, RejectsPaddingsTooLargeForTheMode) {
     test.Input({3}, {1, 2, 3}).Output({5}).Options(Mirror({1, 1}, static_cast<MirrorPadMode>(7)));
     EXPECT_EQ(test.Run(kernels::kMirrorPad), Status::kInvalidModel) << "mode";
   }
+}
+
+// ---- int8 and int16 ---------------------------------------------------------
+
+template <typename T>
+void ExpectQuantizedMirrorPads(uint32_t seed) {
+  std::mt19937 rng(seed);
+  const testing::CopyQuantization q = testing::CopyQuantizationOf<T>();
+  const std::vector<int32_t> shape = {1, 3, 4, 2};
+  const std::vector<int32_t> paddings = {0, 0, 2, 1, 1, 3, 0, 0};
+  const std::vector<T> in = testing::RandomQuantized<T>(rng, 24);
+  for (MirrorPadMode mode : {MirrorPadMode::REFLECT, MirrorPadMode::SYMMETRIC}) {
+    std::vector<int32_t> out_shape;
+    const std::vector<T> expected = ReferenceMirror(in, shape, paddings, mode, &out_shape);
+    OpTester test(schema::OpCode::MIRROR_PAD);
+    test.InputOf<T>(shape, in)
+        .Quantize({q.scale}, {q.zero_point})
+        .Output(out_shape, testing::QuantizedTypeOf<T>())
+        .Quantize({q.scale}, {q.zero_point})
+        .Options(Mirror(paddings, mode));
+    ASSERT_EQ(test.Run(kernels::kMirrorPad), Status::kOk) << test.error();
+    EXPECT_EQ(test.OutputAs<T>(0), expected) << static_cast<int>(mode);
+  }
+}
+
+TEST(MirrorPadTest, Int8AndInt16) {
+  ExpectQuantizedMirrorPads<int8_t>(1);
+  ExpectQuantizedMirrorPads<int16_t>(2);
+}
+
+TEST(MirrorPadTest, RejectsQuantizationMismatch) {
+  testing::ExpectRejectsQuantizationMismatch(kernels::kMirrorPad,
+                                             [](bool quantized, float scale, int64_t zero_point) {
+                                               OpTester test(schema::OpCode::MIRROR_PAD);
+                                               test.InputOf<int8_t>({3}, {1, 2, 3})
+                                                   .Quantize({0.5f}, {-3})
+                                                   .Output({5}, schema::TensorType::INT8);
+                                               if (quantized) test.Quantize({scale}, {zero_point});
+                                               test.Options(Mirror({1, 1}, MirrorPadMode::REFLECT));
+                                               return test;
+                                             });
 }
 
 }  // namespace

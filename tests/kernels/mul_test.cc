@@ -1,12 +1,15 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <limits>
 #include <utility>
 #include <vector>
 
 #include "kernels/kernels.h"
 #include "tests/testing/binary_op_test_util.h"
 #include "tests/testing/op_tester.h"
+#include "tests/testing/quantized_elementwise_test_util.h"
+#include "tests/testing/tflm_case.h"
 
 namespace ember {
 namespace {
@@ -16,6 +19,7 @@ using schema::TensorType;
 using testing::FloatActivationSweep;
 using testing::Int32BroadcastSweep;
 using testing::OpTester;
+using testing::QuantizedBinarySweep;
 using testing::WithActivation;
 
 TEST(MulTest, Broadcasts) {
@@ -96,6 +100,120 @@ TEST(MulTest, RejectsBadShapesAndTypes) {
     OpTester test(schema::OpCode::MUL);
     test.Input({2}, {1, 2}).Input({2}, {1, 2}).Output({2}, TensorType::INT32);
     EXPECT_EQ(test.Run(kernels::kMul), Status::kInvalidModel);
+  }
+}
+
+// ---- Int8 and int16 -----------------------------------------------------------
+
+TEST(MulTest, Int8HandValues) {
+  // a: scale 0.5, zero point 0; b: scale 0.5, zero point 2; output scale
+  // 0.25, zero point -1: the multiplier 0.5 * 0.5 / 0.25 = 1 is exact, so
+  // q = a * (b - 2) - 1: {3 * 4, -4 * 0, 100 * -130, 127 * 125} - 1 =
+  // {11, -1, -13001, 15874}, the last two saturating. (Real: 1.5 * 2 = 3 =
+  // 12 steps of 0.25.)
+  OpTester test(schema::OpCode::MUL);
+  test.InputOf<int8_t>({4}, {3, -4, 100, 127})
+      .Quantize({0.5f}, {0})
+      .InputOf<int8_t>({4}, {6, 2, -128, 127})
+      .Quantize({0.5f}, {2})
+      .Output({4}, TensorType::INT8)
+      .Quantize({0.25f}, {-1});
+  ASSERT_EQ(test.Run(kernels::kMul), Status::kOk) << test.error();
+  EXPECT_EQ(test.OutputAs<int8_t>(0), (std::vector<int8_t>{11, -1, -128, 127}));
+}
+
+TEST(MulTest, Int8RoundsToNearest) {
+  // Scales 0.1, 0.2 and 0.3: a multiplier of 1/15. {15, -15, 7} * 10 is
+  // {150, -150, 70} / 15 = {10, -10, 4.67 -> 5}; RELU_N1_TO_1 would clamp
+  // to +-1 / 0.3 = +-3 steps.
+  for (Activation activation : {Activation::NONE, Activation::RELU_N1_TO_1}) {
+    OpTester test(schema::OpCode::MUL);
+    test.InputOf<int8_t>({3}, {15, -15, 7})
+        .Quantize({0.1f}, {0})
+        .InputOf<int8_t>({1}, {10}, /*constant=*/true)
+        .Quantize({0.2f}, {0})
+        .Output({3}, TensorType::INT8)
+        .Quantize({0.3f}, {0})
+        .Options(WithActivation(activation));
+    ASSERT_EQ(test.Run(kernels::kMul), Status::kOk) << test.error();
+    EXPECT_EQ(test.OutputAs<int8_t>(0), activation == Activation::NONE
+                                            ? (std::vector<int8_t>{10, -10, 5})
+                                            : (std::vector<int8_t>{3, -3, 3}));
+  }
+}
+
+TEST(MulTest, Int16HandValues) {
+  // Scales 2^-8 everywhere: q = a * b / 256. 512 * -384 / 256 = -768;
+  // +-128 / 256 = +-0.5 rounds away from zero to +-1; 32767^2 / 256
+  // saturates.
+  OpTester test(schema::OpCode::MUL);
+  test.InputOf<int16_t>({4}, {512, 1, -1, 32767})
+      .Quantize({1.0f / 256}, {0})
+      .InputOf<int16_t>({4}, {-384, 128, 128, 32767})
+      .Quantize({1.0f / 256}, {0})
+      .Output({4}, TensorType::INT16)
+      .Quantize({1.0f / 256}, {0});
+  ASSERT_EQ(test.Run(kernels::kMul), Status::kOk) << test.error();
+  EXPECT_EQ(test.OutputAs<int16_t>(0), (std::vector<int16_t>{-768, 1, -1, 32767}));
+}
+
+// One requantization of an exact integer product: TFLite's multiply rounds
+// twice (high multiply, then shift), so within 1 step of the correctly
+// rounded product, nearly all exact.
+TEST(MulTest, Int8BroadcastSweep) {
+  QuantizedBinarySweep<int8_t>(
+      kernels::kMul, 51, 8, [](double x, double y) { return x * y; },
+      [](double a, double b) { return a * b; }, 1, 95);
+}
+
+TEST(MulTest, Int16BroadcastSweep) {
+  QuantizedBinarySweep<int16_t>(
+      kernels::kMul, 52, 8, [](double x, double y) { return x * y; },
+      [](double a, double b) { return a * b; }, 1, 95);
+}
+
+// Bit-exact against TensorFlow Lite Micro's reference kernel on models made
+// by tests/kernels/testdata/make_tflm_goldens.py (cases_elementwise.py).
+TEST(MulTest, Int8MatchesTflm) {
+  for (const char* name : {"ew_mul_broadcast", "ew_mul_scalar_relu"}) {
+    testing::ExpectMatchesTflm(kernels::kMul, 18, name, testing::ArithmeticOptionsOf);
+  }
+}
+
+TEST(MulTest, Int16MatchesTflm) {
+  testing::ExpectBinaryMatchesTflmInt16(kernels::kMul, 18, "ew_i16_mul_broadcast",
+                                        testing::ArithmeticOptionsOf);
+}
+
+TEST(MulTest, RejectsBadQuantization) {
+  {
+    OpTester test(schema::OpCode::MUL);
+    test.InputOf<int8_t>({2}, {1, 2})
+        .Quantize({0.1f}, {0})
+        .InputOf<int8_t>({2}, {1, 2})
+        .Quantize({0.1f}, {0})
+        .Output({2}, TensorType::INT8);
+    EXPECT_EQ(test.Run(kernels::kMul), Status::kInvalidModel) << "output not quantized";
+  }
+  {
+    OpTester test(schema::OpCode::MUL);
+    test.InputOf<int16_t>({2}, {1, 2})
+        .Quantize({0.1f}, {1})
+        .InputOf<int16_t>({2}, {1, 2})
+        .Quantize({0.1f}, {0})
+        .Output({2}, TensorType::INT16)
+        .Quantize({0.1f}, {0});
+    EXPECT_EQ(test.Run(kernels::kMul), Status::kInvalidModel) << "int16 zero point";
+  }
+  {
+    OpTester test(schema::OpCode::MUL);
+    test.InputOf<int8_t>({2}, {1, 2})
+        .Quantize({std::numeric_limits<float>::infinity()}, {0})
+        .InputOf<int8_t>({2}, {1, 2})
+        .Quantize({0.1f}, {0})
+        .Output({2}, TensorType::INT8)
+        .Quantize({0.1f}, {0});
+    EXPECT_EQ(test.Run(kernels::kMul), Status::kInvalidModel) << "infinite scale";
   }
 }
 

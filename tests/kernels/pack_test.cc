@@ -6,6 +6,7 @@
 
 #include "kernels/kernels.h"
 #include "tests/testing/op_tester.h"
+#include "tests/testing/quantized_copy_test_util.h"
 
 namespace ember {
 namespace {
@@ -150,6 +151,48 @@ TEST(PackTest, RejectsBadModels) {
     EXPECT_EQ(test.Run(kernels::kPack), Status::kInvalidModel) << "rank 7 output";
     EXPECT_NE(test.error().find("exceed rank 6"), std::string::npos) << test.error();
   }
+}
+
+// ---- int8 and int16 ---------------------------------------------------------
+
+template <typename T>
+void ExpectQuantizedPacks(uint32_t seed) {
+  std::mt19937 rng(seed);
+  const testing::CopyQuantization q = testing::CopyQuantizationOf<T>();
+  const std::vector<int32_t> shape = {2, 3};
+  const std::vector<std::vector<T>> inputs = {testing::RandomQuantized<T>(rng, 6),
+                                              testing::RandomQuantized<T>(rng, 6),
+                                              testing::RandomQuantized<T>(rng, 6)};
+  OpTester test(schema::OpCode::PACK);
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    test.InputOf<T>(shape, inputs[i], /*constant=*/i == 1).Quantize({q.scale}, {q.zero_point});
+  }
+  test.Output({2, 3, 3}, testing::QuantizedTypeOf<T>())
+      .Quantize({q.scale}, {q.zero_point})
+      .Options(Pack(-1));
+  ASSERT_EQ(test.Run(kernels::kPack), Status::kOk) << test.error();
+  EXPECT_EQ(test.OutputAs<T>(0), ReferencePack(inputs, shape, 2));
+}
+
+TEST(PackTest, Int8AndInt16) {
+  ExpectQuantizedPacks<int8_t>(1);
+  ExpectQuantizedPacks<int16_t>(2);
+}
+
+TEST(PackTest, RejectsQuantizationMismatch) {
+  // Pack does not requantize: every input must be quantized like the output.
+  testing::ExpectRejectsQuantizationMismatch(kernels::kPack,
+                                             [](bool quantized, float scale, int64_t zero_point) {
+                                               OpTester test(schema::OpCode::PACK);
+                                               test.InputOf<int8_t>({2}, {1, 2})
+                                                   .Quantize({0.5f}, {-3})
+                                                   .InputOf<int8_t>({2}, {3, 4})
+                                                   .Quantize({0.5f}, {-3})
+                                                   .Output({2, 2}, schema::TensorType::INT8);
+                                               if (quantized) test.Quantize({scale}, {zero_point});
+                                               test.Options(Pack(0));
+                                               return test;
+                                             });
 }
 
 }  // namespace

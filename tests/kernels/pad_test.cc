@@ -1,15 +1,19 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <limits>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "kernels/kernels.h"
 #include "tests/testing/op_tester.h"
+#include "tests/testing/tflm_data_case.h"
 
 namespace ember {
 namespace {
 
+using schema::TensorType;
 using testing::OpTester;
 
 schema::OpOptionsUnion Pad(std::vector<int32_t> paddings, float value = 0.0f) {
@@ -218,6 +222,134 @@ TEST(PadTest, RejectsBadModels) {
     EXPECT_EQ(test.Run(kernels::kPad), Status::kInvalidModel) << "options type";
     EXPECT_NE(test.error().find("PadOptions are required, found SliceOptions"), std::string::npos)
         << test.error();
+  }
+}
+
+// ---- int8 and int16 ---------------------------------------------------------
+
+TEST(PadTest, Int16PadsWithTheQuantizedConstant) {
+  // Scale 0.01, zero point 0: 0 pads with 0 and -1.5 with -150.
+  for (const auto& [value, q] : std::vector<std::pair<float, int16_t>>{{0.0f, 0}, {-1.5f, -150}}) {
+    OpTester test(schema::OpCode::PAD);
+    test.InputOf<int16_t>({2, 1}, {-32768, 32767})
+        .Quantize({0.01f}, {0})
+        .Output({2, 3}, TensorType::INT16)
+        .Quantize({0.01f}, {0})
+        .Options(Pad({0, 0, 1, 1}, value));
+    ASSERT_EQ(test.Run(kernels::kPad), Status::kOk) << test.error();
+    EXPECT_EQ(test.OutputAs<int16_t>(0), (std::vector<int16_t>{q, -32768, q, q, 32767, q}));
+  }
+}
+
+template <typename T>
+void SweepQuantizedPad(TensorType type, uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::uniform_int_distribution<int32_t> dim(1, 3);
+  std::uniform_int_distribution<int32_t> pad(0, 2);
+  std::uniform_int_distribution<int32_t> value(std::numeric_limits<T>::min(),
+                                               std::numeric_limits<T>::max());
+  for (int rank = 1; rank <= 4; ++rank) {
+    for (int trial = 0; trial < 8; ++trial) {
+      std::vector<int32_t> shape(rank);
+      for (int32_t& d : shape) d = dim(rng);
+      std::vector<int32_t> paddings(2 * rank);
+      for (int32_t& p : paddings) p = pad(rng);
+      std::vector<T> in(Count(shape));
+      for (T& v : in) v = static_cast<T>(value(rng));
+      const float scale = 0.05f;
+      const int32_t zero_point = type == TensorType::INT8 ? 7 : 0;
+      // The constant is a quantized value q given as its real value (how a
+      // PADV2 constant reaches Ember); it must come back as q.
+      const T q = static_cast<T>(value(rng));
+      const float real = static_cast<float>(q - zero_point) * scale;
+      std::vector<int32_t> out_shape;
+      const std::vector<T> expected = ReferencePad(in, shape, paddings, q, &out_shape);
+      OpTester test(schema::OpCode::PAD);
+      test.InputOf<T>(shape, in)
+          .Quantize({scale}, {zero_point})
+          .Output(out_shape, type)
+          .Quantize({scale}, {zero_point})
+          .Options(Pad(paddings, real));
+      ASSERT_EQ(test.Run(kernels::kPad), Status::kOk) << test.error();
+      EXPECT_EQ(test.OutputAs<T>(0), expected) << "rank " << rank << " trial " << trial;
+    }
+  }
+}
+
+TEST(PadTest, Int8SweepAgainstReference) { SweepQuantizedPad<int8_t>(TensorType::INT8, 41); }
+
+TEST(PadTest, Int16SweepAgainstReference) { SweepQuantizedPad<int16_t>(TensorType::INT16, 42); }
+
+// TFLite's PAD and PADV2 take the paddings as an [rank, 2] int32 operand and
+// PADV2 the pad value as a quantized scalar; Ember takes both as options,
+// the value as its real number.
+template <typename T>
+void ExpectPadMatchesTflm(const std::string& name) {
+  SCOPED_TRACE(name);
+  testing::DataCase<T> golden;
+  std::string error;
+  ASSERT_TRUE(testing::LoadDataCase(name, &golden, &error)) << error;
+  const std::vector<int32_t>& inputs = golden.op.op_inputs;
+  float value = 0.0f;
+  if (inputs.size() == 3) {
+    ASSERT_EQ(golden.op.builtin_code, 60) << "not a PADV2 model";
+    const testing::TfliteTensor& constant = golden.op.tensors.at(inputs[2]);
+    const int32_t q = static_cast<int8_t>(constant.data.at(0));
+    value = static_cast<float>(q - constant.zero_points.at(0)) * constant.scales.at(0);
+  } else {
+    ASSERT_EQ(golden.op.builtin_code, 34) << "not a PAD model";
+  }
+  OpTester test(schema::OpCode::PAD);
+  golden.AddInput(test, inputs[0]);
+  golden.AddOutput(test);
+  test.Options(Pad(golden.Int32Values(inputs[1]), value));
+  testing::ExpectMatchesGolden(test, kernels::kPad, golden);
+}
+
+TEST(PadTest, Int8MatchesTflmZeroPoint) { ExpectPadMatchesTflm<int8_t>("data_pad_zero_point"); }
+
+TEST(PadTest, Int8MatchesTflmPadV2Constant) { ExpectPadMatchesTflm<int8_t>("data_padv2_constant"); }
+
+TEST(PadTest, Int16MatchesTflm) { ExpectPadMatchesTflm<int16_t>("data_i16_pad"); }
+
+TEST(PadTest, QuantizedRejectsBadModels) {
+  {
+    OpTester test(schema::OpCode::PAD);
+    test.InputOf<int8_t>({2}, {1, 2})
+        .Quantize({0.5f}, {3})
+        .Output({4}, TensorType::INT8)
+        .Quantize({0.25f}, {3})
+        .Options(Pad({1, 1}));
+    EXPECT_EQ(test.Run(kernels::kPad), Status::kInvalidModel) << "scales differ";
+    EXPECT_NE(test.error().find("input 0 and output 0 must be quantized alike"), std::string::npos)
+        << test.error();
+  }
+  {
+    OpTester test(schema::OpCode::PAD);
+    test.InputOf<int8_t>({2}, {1, 2})
+        .Quantize({0.5f}, {3})
+        .Output({4}, TensorType::INT8)
+        .Options(Pad({1, 1}));
+    EXPECT_EQ(test.Run(kernels::kPad), Status::kInvalidModel) << "output unquantized";
+  }
+  {
+    OpTester test(schema::OpCode::PAD);
+    test.InputOf<int16_t>({2}, {1, 2})
+        .Quantize({0.5f}, {3})
+        .Output({4}, TensorType::INT16)
+        .Quantize({0.5f}, {3})
+        .Options(Pad({1, 1}));
+    EXPECT_EQ(test.Run(kernels::kPad), Status::kInvalidModel) << "int16 zero point";
+    EXPECT_NE(test.error().find("zero point 0"), std::string::npos) << test.error();
+  }
+  {
+    OpTester test(schema::OpCode::PAD);
+    test.InputOf<int8_t>({2}, {1, 2})
+        .Quantize({0.5f}, {300})
+        .Output({4}, TensorType::INT8)
+        .Quantize({0.5f}, {300})
+        .Options(Pad({1, 1}));
+    EXPECT_EQ(test.Run(kernels::kPad), Status::kInvalidModel) << "int8 zero point";
   }
 }
 

@@ -4,14 +4,17 @@
 #include <cstdint>
 #include <limits>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "kernels/kernels.h"
 #include "tests/testing/op_tester.h"
+#include "tests/testing/tflm_data_case.h"
 
 namespace ember {
 namespace {
 
+using schema::TensorType;
 using testing::OpTester;
 
 schema::OpOptionsUnion Reducer(std::vector<int32_t> axes, bool keep_dims) {
@@ -196,6 +199,117 @@ TEST(ReduceMaxTest, RejectsBadModels) {
     test.Input({2, 3}, std::vector<float>(6)).Output({2});
     EXPECT_EQ(test.Run(kernels::kReduceMax), Status::kInvalidModel) << "missing options";
   }
+}
+
+// ---- int8 and int16 ---------------------------------------------------------
+
+TEST(ReduceMaxTest, Int8AndInt16PickStoredValues) {
+  // Quantized alike, the maximum of the stored values is the stored maximum:
+  // rows [-7, 3, -128] and [127, 0, 5].
+  OpTester int8(schema::OpCode::REDUCE_MAX);
+  int8.InputOf<int8_t>({2, 3}, {-7, 3, -128, 127, 0, 5})
+      .Quantize({0.25f}, {-9})
+      .Output({2}, TensorType::INT8)
+      .Quantize({0.25f}, {-9})
+      .Options(Reducer({1}, false));
+  ASSERT_EQ(int8.Run(kernels::kReduceMax), Status::kOk) << int8.error();
+  EXPECT_EQ(int8.OutputAs<int8_t>(0), (std::vector<int8_t>{3, 127}));
+
+  OpTester int16(schema::OpCode::REDUCE_MAX);
+  int16.InputOf<int16_t>({2, 2}, {-32768, -1, 300, -300})
+      .Quantize({0.01f}, {0})
+      .Output({1, 2}, TensorType::INT16)
+      .Quantize({0.01f}, {0})
+      .Options(Reducer({0}, true));
+  ASSERT_EQ(int16.Run(kernels::kReduceMax), Status::kOk) << int16.error();
+  EXPECT_EQ(int16.OutputAs<int16_t>(0), (std::vector<int16_t>{300, -1}));
+
+  // An empty reduction gives the lowest value, as in TFLite.
+  OpTester empty(schema::OpCode::REDUCE_MAX);
+  empty.InputOf<int8_t>({2, 0}, {})
+      .Quantize({0.25f}, {1})
+      .Output({2}, TensorType::INT8)
+      .Quantize({0.25f}, {1})
+      .Options(Reducer({1}, false));
+  ASSERT_EQ(empty.Run(kernels::kReduceMax), Status::kOk) << empty.error();
+  EXPECT_EQ(empty.OutputAs<int8_t>(0), (std::vector<int8_t>{-128, -128}));
+}
+
+template <typename T>
+void SweepQuantizedMax(TensorType type, uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::uniform_int_distribution<int32_t> value(std::numeric_limits<T>::min(),
+                                               std::numeric_limits<T>::max());
+  for (const auto& shape : kShapes) {
+    const int rank = static_cast<int>(shape.size());
+    for (int subset = 0; subset < (1 << rank); ++subset) {
+      const std::vector<int32_t> axes = AxesOf(subset, rank);
+      const bool keep_dims = (subset & 1) != 0;
+      int64_t count = 1;
+      for (int32_t d : shape) count *= d;
+      std::vector<T> values(count);
+      for (T& v : values) v = static_cast<T>(value(rng));
+      std::vector<int32_t> out_shape;
+      const std::vector<T> expected = ReferenceMax(values, shape, axes, keep_dims, &out_shape);
+      OpTester test(schema::OpCode::REDUCE_MAX);
+      test.InputOf<T>(shape, values)
+          .Quantize({0.125f}, {type == TensorType::INT8 ? 3 : 0})
+          .Output(out_shape, type)
+          .Quantize({0.125f}, {type == TensorType::INT8 ? 3 : 0})
+          .Options(Reducer(axes, keep_dims));
+      ASSERT_EQ(test.Run(kernels::kReduceMax), Status::kOk) << test.error();
+      EXPECT_EQ(test.OutputAs<T>(0), expected) << "subset " << subset << " rank " << rank;
+    }
+  }
+}
+
+TEST(ReduceMaxTest, Int8SweepAgainstReference) { SweepQuantizedMax<int8_t>(TensorType::INT8, 5); }
+
+TEST(ReduceMaxTest, Int16SweepAgainstReference) {
+  SweepQuantizedMax<int16_t>(TensorType::INT16, 6);
+}
+
+TEST(ReduceMaxTest, Int8MatchesTflm) {
+  testing::DataCase<int8_t> golden;
+  std::string error;
+  ASSERT_TRUE(testing::LoadDataCase("data_reduce_max_axis1", &golden, &error)) << error;
+  ASSERT_EQ(golden.op.builtin_code, 82) << "not a REDUCE_MAX model";
+  OpTester test(schema::OpCode::REDUCE_MAX);
+  golden.AddInput(test, golden.op.op_inputs[0]);
+  golden.AddOutput(test);
+  test.Options(
+      Reducer(golden.Int32Values(golden.op.op_inputs[1]), golden.op.Option<uint8_t>(0, 0) != 0));
+  testing::ExpectMatchesGolden(test, kernels::kReduceMax, golden);
+}
+
+TEST(ReduceMaxTest, QuantizedRejectsDifferentQuantization) {
+  struct Bad {
+    const char* what;
+    float out_scale;
+    int64_t out_zero_point;
+    const char* message;
+  };
+  const Bad cases[] = {
+      {"scale", 0.5f, 3, "must be quantized alike"},
+      {"zero point", 0.25f, 4, "must be quantized alike"},
+  };
+  for (const Bad& c : cases) {
+    OpTester test(schema::OpCode::REDUCE_MAX);
+    test.InputOf<int8_t>({2, 3}, std::vector<int8_t>(6))
+        .Quantize({0.25f}, {3})
+        .Output({2}, TensorType::INT8)
+        .Quantize({c.out_scale}, {c.out_zero_point})
+        .Options(Reducer({1}, false));
+    EXPECT_EQ(test.Run(kernels::kReduceMax), Status::kInvalidModel) << c.what;
+    EXPECT_NE(test.error().find(c.message), std::string::npos) << c.what << ": " << test.error();
+  }
+  OpTester int16(schema::OpCode::REDUCE_MAX);
+  int16.InputOf<int16_t>({2, 3}, std::vector<int16_t>(6))
+      .Quantize({0.25f}, {2})
+      .Output({2}, TensorType::INT16)
+      .Quantize({0.25f}, {2})
+      .Options(Reducer({1}, false));
+  EXPECT_EQ(int16.Run(kernels::kReduceMax), Status::kInvalidModel) << "int16 zero point";
 }
 
 }  // namespace

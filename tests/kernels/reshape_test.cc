@@ -7,6 +7,7 @@
 
 #include "kernels/kernels.h"
 #include "tests/testing/op_tester.h"
+#include "tests/testing/quantized_copy_test_util.h"
 
 namespace ember {
 namespace {
@@ -219,6 +220,44 @@ TEST(ReshapeTest, RejectsBadModels) {
     EXPECT_NE(test.error().find("options must be ReshapeOptions"), std::string::npos)
         << test.error();
   }
+}
+
+// ---- int8 and int16 ---------------------------------------------------------
+
+template <typename T>
+void ExpectQuantizedReshape(uint32_t seed, bool constant) {
+  std::mt19937 rng(seed);
+  const testing::CopyQuantization q = testing::CopyQuantizationOf<T>();
+  const std::vector<T> in = testing::RandomQuantized<T>(rng, 6);
+  OpTester test(schema::OpCode::RESHAPE);
+  test.InputOf<T>({2, 3}, in, constant)
+      .Quantize({q.scale}, {q.zero_point})
+      .Output({3, 2}, testing::QuantizedTypeOf<T>())
+      .Quantize({q.scale}, {q.zero_point})
+      .Options(NewShape({3, -1}));
+  ASSERT_EQ(test.Run(kernels::kReshape), Status::kOk) << test.error();
+  EXPECT_EQ(test.OutputAs<T>(0), in);
+}
+
+TEST(ReshapeTest, Int8AndInt16) {
+  // Arena inputs share the output's bytes; constant ones are copied.
+  for (bool constant : {false, true}) {
+    ExpectQuantizedReshape<int8_t>(1, constant);
+    ExpectQuantizedReshape<int16_t>(2, constant);
+  }
+}
+
+TEST(ReshapeTest, RejectsQuantizationMismatch) {
+  testing::ExpectRejectsQuantizationMismatch(kernels::kReshape,
+                                             [](bool quantized, float scale, int64_t zero_point) {
+                                               OpTester test(schema::OpCode::RESHAPE);
+                                               test.InputOf<int8_t>({2, 3}, std::vector<int8_t>(6))
+                                                   .Quantize({0.5f}, {-3})
+                                                   .Output({3, 2}, schema::TensorType::INT8);
+                                               if (quantized) test.Quantize({scale}, {zero_point});
+                                               test.Options(NewShape({3, -1}));
+                                               return test;
+                                             });
 }
 
 }  // namespace

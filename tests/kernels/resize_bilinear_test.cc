@@ -4,14 +4,17 @@
 #include <cmath>
 #include <cstdint>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "kernels/kernels.h"
 #include "tests/testing/op_tester.h"
+#include "tests/testing/tflm_data_case.h"
 
 namespace ember {
 namespace {
 
+using schema::TensorType;
 using testing::AllClose;
 using testing::OpTester;
 
@@ -193,10 +196,140 @@ TEST(ResizeBilinearTest, RejectsBadModels) {
     EXPECT_EQ(test.Run(kernels::kResizeBilinear), Status::kInvalidModel) << "zero height";
   }
   {
+    // TFLite Micro has no int16 ResizeBilinear either.
+    OpTester test(schema::OpCode::RESIZE_BILINEAR);
+    test.InputOf<int16_t>({1, 2, 2, 1}, std::vector<int16_t>(4))
+        .Quantize({0.5f}, {0})
+        .Output({1, 4, 4, 1}, schema::TensorType::INT16)
+        .Quantize({0.5f}, {0});
+    EXPECT_EQ(test.Run(kernels::kResizeBilinear), Status::kUnsupported) << "int16";
+  }
+}
+
+// ---- int8 -------------------------------------------------------------------
+
+OpTester Int8Resize(const std::vector<int32_t>& in_shape, const std::vector<int8_t>& in,
+                    const std::vector<int32_t>& out_shape, bool align, bool half) {
+  OpTester test(schema::OpCode::RESIZE_BILINEAR);
+  test.InputOf<int8_t>(in_shape, in)
+      .Quantize({0.1f}, {4})
+      .Output(out_shape, TensorType::INT8)
+      .Quantize({0.1f}, {4})
+      .Options(Resize(align, half));
+  return test;
+}
+
+TEST(ResizeBilinearTest, Int8HandWorked) {
+  // [-3, 2] to 4 columns; scale_10 = 1024 * 2 / 4 = 512.
+  //  - legacy: positions 0, 512, 1024, 1536 (1/1024 pixels): -3, the tie
+  //    -0.5 (rounded away from zero: -1), 2 and 2 (clamped).
+  //  - half_pixel_centers: positions -256, 256, 768, 1280 (i * 512 + 256 -
+  //    512): -3, -3 * 0.75 + 2 * 0.25 = -1.75 -> -2, 0.75 -> 1, and 2.
+  //  - align_corners: scale_10 = round(1024 * 1 / 3) = 341, positions 0,
+  //    341, 682, 1023: -3, -3 + 5 * 341 / 1024 = -1.33 -> -1, 0.33 -> 0, and
+  //    2 - 5 / 1024 -> 2.
+  struct Case {
+    bool align;
+    bool half;
+    std::vector<int8_t> expected;
+  };
+  const Case cases[] = {
+      {false, false, {-3, -1, 2, 2}},
+      {false, true, {-3, -2, 1, 2}},
+      {true, false, {-3, -1, 0, 2}},
+  };
+  for (const Case& c : cases) {
+    OpTester test = Int8Resize({1, 1, 2, 1}, {-3, 2}, {1, 1, 4, 1}, c.align, c.half);
+    ASSERT_EQ(test.Run(kernels::kResizeBilinear), Status::kOk) << test.error();
+    EXPECT_EQ(test.OutputAs<int8_t>(0), c.expected) << c.align << c.half;
+  }
+}
+
+// Against the float reference on the stored values (input and output share
+// their quantization, so interpolating stored values is interpolating reals),
+// rounded half away from zero. TFLite rounds the scale to 1/1024 pixel before
+// multiplying by the output index, so position i errs by up to i / 2048
+// pixel and a value by that times the step between its neighbours (up to
+// 255): at these sizes (up to 11 output pixels) every value is within 1, and
+// about 94% are exact.
+TEST(ResizeBilinearTest, Int8SweepAgainstFloatReference) {
+  std::mt19937 rng(61);
+  std::uniform_int_distribution<int32_t> value(-128, 127);
+  std::uniform_int_distribution<int32_t> size(1, 7);
+  int total = 0;
+  int exact = 0;
+  for (int trial = 0; trial < 90; ++trial) {
+    const bool align = trial % 3 == 1;
+    const bool half = trial % 3 == 2;
+    const int32_t batches = 1 + trial % 2;
+    const int32_t channels = 1 + trial % 3;
+    const int32_t in_h = size(rng);
+    const int32_t in_w = size(rng);
+    const int32_t out_h = size(rng) + trial % 5;
+    const int32_t out_w = size(rng) + trial % 4;
+    std::vector<int8_t> in(batches * in_h * in_w * channels);
+    for (int8_t& v : in) v = static_cast<int8_t>(value(rng));
+    const std::vector<float> reference =
+        ReferenceResize(std::vector<float>(in.begin(), in.end()), batches, in_h, in_w, channels,
+                        out_h, out_w, align, half);
+    OpTester test = Int8Resize({batches, in_h, in_w, channels}, in,
+                               {batches, out_h, out_w, channels}, align, half);
+    ASSERT_EQ(test.Run(kernels::kResizeBilinear), Status::kOk) << test.error();
+    const std::vector<int8_t> actual = test.OutputAs<int8_t>(0);
+    ASSERT_EQ(actual.size(), reference.size());
+    for (size_t k = 0; k < actual.size(); ++k) {
+      const int32_t expected = static_cast<int32_t>(std::round(reference[k]));
+      EXPECT_LE(std::abs(actual[k] - expected), 1) << "trial " << trial << " at " << k;
+      exact += actual[k] == expected;
+      ++total;
+    }
+  }
+  EXPECT_GT(exact, total * 9 / 10) << exact << " of " << total << " exact";
+}
+
+void ExpectMatchesTflm(const std::string& name) {
+  SCOPED_TRACE(name);
+  testing::DataCase<int8_t> golden;
+  std::string error;
+  ASSERT_TRUE(testing::LoadDataCase(name, &golden, &error)) << error;
+  ASSERT_EQ(golden.op.builtin_code, 23) << "not a RESIZE_BILINEAR model";
+  // Ember reads the size from the output's shape and takes no size operand;
+  // TFLite's ResizeBilinearOptions: align_corners (2), half_pixel_centers (3).
+  OpTester test(schema::OpCode::RESIZE_BILINEAR);
+  golden.AddInput(test, golden.op.op_inputs[0]);
+  golden.AddOutput(test);
+  test.Options(Resize(golden.op.Option<uint8_t>(2, 0) != 0, golden.op.Option<uint8_t>(3, 0) != 0));
+  testing::ExpectMatchesGolden(test, kernels::kResizeBilinear, golden);
+}
+
+TEST(ResizeBilinearTest, Int8MatchesTflmUpscale) { ExpectMatchesTflm("data_resize_bilinear_up"); }
+
+TEST(ResizeBilinearTest, Int8MatchesTflmHalfPixelCenters) {
+  ExpectMatchesTflm("data_resize_bilinear_half_pixel");
+}
+
+TEST(ResizeBilinearTest, Int8MatchesTflmAlignCornersDownscale) {
+  ExpectMatchesTflm("data_resize_bilinear_align_down");
+}
+
+TEST(ResizeBilinearTest, Int8RejectsBadQuantization) {
+  {
     OpTester test(schema::OpCode::RESIZE_BILINEAR);
     test.InputOf<int8_t>({1, 2, 2, 1}, std::vector<int8_t>(4))
-        .Output({1, 4, 4, 1}, schema::TensorType::INT8);
-    EXPECT_EQ(test.Run(kernels::kResizeBilinear), Status::kUnsupported) << "int8 not yet";
+        .Quantize({0.1f}, {4})
+        .Output({1, 4, 4, 1}, TensorType::INT8)
+        .Quantize({0.2f}, {4});
+    EXPECT_EQ(test.Run(kernels::kResizeBilinear), Status::kInvalidModel) << "scales differ";
+    EXPECT_NE(test.error().find("must be quantized alike"), std::string::npos) << test.error();
+  }
+  {
+    OpTester test(schema::OpCode::RESIZE_BILINEAR);
+    test.InputOf<int8_t>({1, 2, 2, 1}, std::vector<int8_t>(4))
+        .Output({1, 4, 4, 1}, TensorType::INT8);
+    EXPECT_EQ(test.Run(kernels::kResizeBilinear), Status::kInvalidModel) << "unquantized";
+    EXPECT_NE(test.error().find("input 0 is int8 and needs 1 quantization scale"),
+              std::string::npos)
+        << test.error();
   }
 }
 

@@ -3,10 +3,13 @@
 #include <cstdint>
 #include <numeric>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "kernels/kernels.h"
 #include "tests/testing/op_tester.h"
+#include "tests/testing/quantized_copy_test_util.h"
+#include "tests/testing/tflm_data_case.h"
 
 namespace ember {
 namespace {
@@ -183,6 +186,81 @@ TEST(ResizeNearestNeighborTest, RejectsBadModels) {
     EXPECT_NE(test.error().find("options must be ResizeOptions"), std::string::npos)
         << test.error();
   }
+}
+
+// ---- int8 and int16 ---------------------------------------------------------
+
+// Nearest neighbour copies stored values: the float reference run on the
+// same values picks the same pixels.
+template <typename T>
+void SweepQuantized(uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::uniform_int_distribution<int32_t> size(1, 6);
+  const testing::CopyQuantization q = testing::CopyQuantizationOf<T>();
+  for (int trial = 0; trial < 30; ++trial) {
+    const bool align = trial % 3 == 1;
+    const bool half = trial % 3 == 2;
+    const int32_t batches = 1 + trial % 2;
+    const int32_t channels = 1 + trial % 3;
+    const int32_t in_h = size(rng);
+    const int32_t in_w = size(rng);
+    const int32_t out_h = size(rng) + trial % 4;
+    const int32_t out_w = size(rng) + trial % 5;
+    const std::vector<T> in =
+        testing::RandomQuantized<T>(rng, static_cast<size_t>(batches * in_h * in_w * channels));
+    const std::vector<float> reference =
+        ReferenceResize(std::vector<float>(in.begin(), in.end()), batches, in_h, in_w, channels,
+                        out_h, out_w, align, half);
+    OpTester test(schema::OpCode::RESIZE_NEAREST_NEIGHBOR);
+    test.InputOf<T>({batches, in_h, in_w, channels}, in)
+        .Quantize({q.scale}, {q.zero_point})
+        .Output({batches, out_h, out_w, channels}, testing::QuantizedTypeOf<T>())
+        .Quantize({q.scale}, {q.zero_point})
+        .Options(Resize(align, half));
+    ASSERT_EQ(test.Run(kernels::kResizeNearestNeighbor), Status::kOk) << test.error();
+    EXPECT_EQ(test.OutputAs<T>(0), std::vector<T>(reference.begin(), reference.end()))
+        << "trial " << trial;
+  }
+}
+
+TEST(ResizeNearestNeighborTest, Int8AndInt16SweepAgainstReference) {
+  SweepQuantized<int8_t>(71);
+  SweepQuantized<int16_t>(72);
+}
+
+void ExpectMatchesTflm(const std::string& name) {
+  SCOPED_TRACE(name);
+  testing::DataCase<int8_t> golden;
+  std::string error;
+  ASSERT_TRUE(testing::LoadDataCase(name, &golden, &error)) << error;
+  ASSERT_EQ(golden.op.builtin_code, 97) << "not a RESIZE_NEAREST_NEIGHBOR model";
+  // TFLite's ResizeNearestNeighborOptions: align_corners (0),
+  // half_pixel_centers (1); the size operand is the output's shape here.
+  OpTester test(schema::OpCode::RESIZE_NEAREST_NEIGHBOR);
+  golden.AddInput(test, golden.op.op_inputs[0]);
+  golden.AddOutput(test);
+  test.Options(Resize(golden.op.Option<uint8_t>(0, 0) != 0, golden.op.Option<uint8_t>(1, 0) != 0));
+  testing::ExpectMatchesGolden(test, kernels::kResizeNearestNeighbor, golden);
+}
+
+TEST(ResizeNearestNeighborTest, Int8MatchesTflmHalfPixelCenters) {
+  ExpectMatchesTflm("data_resize_nearest_half_pixel");
+}
+
+TEST(ResizeNearestNeighborTest, Int8MatchesTflmAlignCorners) {
+  ExpectMatchesTflm("data_resize_nearest_align");
+}
+
+TEST(ResizeNearestNeighborTest, RejectsQuantizationMismatch) {
+  testing::ExpectRejectsQuantizationMismatch(
+      kernels::kResizeNearestNeighbor, [](bool quantized, float scale, int64_t zero_point) {
+        OpTester test(schema::OpCode::RESIZE_NEAREST_NEIGHBOR);
+        test.InputOf<int8_t>({1, 2, 2, 1}, std::vector<int8_t>(4))
+            .Quantize({0.5f}, {-3})
+            .Output({1, 3, 3, 1}, schema::TensorType::INT8);
+        if (quantized) test.Quantize({scale}, {zero_point});
+        return test;
+      });
 }
 
 }  // namespace

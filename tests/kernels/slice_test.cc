@@ -7,6 +7,7 @@
 
 #include "kernels/kernels.h"
 #include "tests/testing/op_tester.h"
+#include "tests/testing/quantized_copy_test_util.h"
 
 namespace ember {
 namespace {
@@ -155,6 +156,42 @@ TEST(SliceTest, RejectsBadModels) {
     // Reported by the interpreter, which compares computed and declared shapes.
     EXPECT_NE(test.error().find("declared"), std::string::npos) << test.error();
   }
+}
+
+// ---- int8 and int16 ---------------------------------------------------------
+
+template <typename T>
+void ExpectQuantizedSlices(uint32_t seed) {
+  std::mt19937 rng(seed);
+  const testing::CopyQuantization q = testing::CopyQuantizationOf<T>();
+  const std::vector<int32_t> shape = {3, 4, 5};
+  const std::vector<T> in = testing::RandomQuantized<T>(rng, 60);
+  OpTester test(schema::OpCode::SLICE);
+  test.InputOf<T>(shape, in)
+      .Quantize({q.scale}, {q.zero_point})
+      .Output({2, 4, 2}, testing::QuantizedTypeOf<T>())
+      .Quantize({q.scale}, {q.zero_point})
+      .Options(Slice({1, 0, 3}, {2, -1, 2}));
+  ASSERT_EQ(test.Run(kernels::kSlice), Status::kOk) << test.error();
+  EXPECT_EQ(test.OutputAs<T>(0), ReferenceSlice(in, shape, {1, 0, 3}, {2, 4, 2}));
+}
+
+TEST(SliceTest, Int8AndInt16) {
+  ExpectQuantizedSlices<int8_t>(1);
+  ExpectQuantizedSlices<int16_t>(2);
+}
+
+TEST(SliceTest, RejectsQuantizationMismatch) {
+  testing::ExpectRejectsQuantizationMismatch(kernels::kSlice,
+                                             [](bool quantized, float scale, int64_t zero_point) {
+                                               OpTester test(schema::OpCode::SLICE);
+                                               test.InputOf<int8_t>({2, 3}, std::vector<int8_t>(6))
+                                                   .Quantize({0.5f}, {-3})
+                                                   .Output({1, 2}, schema::TensorType::INT8);
+                                               if (quantized) test.Quantize({scale}, {zero_point});
+                                               test.Options(Slice({1, 1}, {1, 2}));
+                                               return test;
+                                             });
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "kernels/kernels.h"
+#include "tests/testing/int16_test_util.h"
 #include "tests/testing/op_tester.h"
 #include "tests/testing/tflm_case.h"
 
@@ -186,8 +187,8 @@ TEST(SoftmaxTest, RejectsMalformedModels) {
   }
   {
     OpTester test(schema::OpCode::SOFTMAX);
-    test.InputOf<int16_t>({2}, {1, 2}).Output({2}, TensorType::INT16);
-    EXPECT_EQ(test.Run(kernels::kSoftmax), Status::kUnsupported) << "int16";
+    test.InputOf<int32_t>({2}, {1, 2}).Output({2}, TensorType::INT32);
+    EXPECT_EQ(test.Run(kernels::kSoftmax), Status::kUnsupported) << "int32";
   }
 }
 
@@ -308,10 +309,12 @@ TEST(SoftmaxTest, Int8InfersOutputShape) {
   EXPECT_EQ(test.OutputShape(0), (std::vector<int32_t>{2, 3}));
 }
 
+schema::OpOptionsUnion OptionsFromTflite(const testing::TflmCase& golden) {
+  return WithBeta(golden.Option<float>(/*beta=*/0, 0.0f));
+}
+
 void ExpectMatchesTflm(const std::string& name) {
-  testing::ExpectMatchesTflm(kernels::kSoftmax, 25, name, [](const testing::TflmCase& golden) {
-    return WithBeta(golden.Option<float>(/*beta=*/0, 0.0f));
-  });
+  testing::ExpectMatchesTflm(kernels::kSoftmax, 25, name, OptionsFromTflite);
 }
 
 // Bit-exact against TensorFlow Lite Micro's reference kernel on models made
@@ -347,6 +350,202 @@ TEST(SoftmaxTest, Int8RejectsBadQuantization) {
         .Options(WithBeta(bad.beta));
     EXPECT_EQ(test.Run(kernels::kSoftmax), bad.status) << test.error();
   }
+}
+
+// ---- Int16 --------------------------------------------------------------------
+
+// An int16 softmax of `input` at scale `scale` with TFLite's output
+// quantization, scale 1/32768 and zero point 0.
+OpTester Int16Softmax(const std::vector<int32_t>& shape, const std::vector<int16_t>& input,
+                      float scale, float beta = 1.0f) {
+  OpTester test(schema::OpCode::SOFTMAX);
+  test.InputOf<int16_t>(shape, input)
+      .Quantize({scale}, {0})
+      .Output(shape, TensorType::INT16)
+      .Quantize({1.0f / 32768}, {0})
+      .Options(WithBeta(beta));
+  return test;
+}
+
+TEST(SoftmaxTest, Int16HandValues) {
+  // Probability p is output q = 32768 p, saturating at 32767. The exp table
+  // holds e^x for x in [-10, 0] at 512 steps of 10/512: its last two
+  // entries are 32133 (e^-0.0195 * 32768, nudged) and 32767 (e^0, clamped),
+  // so a difference of 0 (table input 32767: entry 511, offset 127)
+  // interpolates to 32133 + (634 * 127 + 64) >> 7 = 32762.
+  //  - 2 equal: sum 65524 has 16 leading zeros; normalized (65524 << 15 +
+  //    2^13) >> 14 = 131048, recentred 32744 (entry 511, offset 104) in the
+  //    1 / (1 + x) table ending 16400, 16384: 16400 + (-16 * 104 + 64) >> 7 =
+  //    16387; each output (32762 * 16387 + 2^14) >> 15 = 16384, i.e. 1/2.
+  //  - 4 equal: the sum doubles, the shift grows by 1: 8192 each.
+  //  - depth 1: (32762 * 16387 + 2^13) >> 14 = 32768, saturating to 32767.
+  //  - 1 : 3 (inputs ln 3 apart): 8192 and 24575 (the exponential of -ln 3
+  //    reads 10921 from the table).
+  struct Case {
+    const char* what;
+    std::vector<int16_t> input;
+    float scale;
+    std::vector<int16_t> expected;
+  };
+  const Case cases[] = {
+      {"2 equal", {7, 7}, 0.1f, {16384, 16384}},
+      {"4 equal", {-100, -100, -100, -100}, 0.1f, {8192, 8192, 8192, 8192}},
+      {"depth 1", {1234}, 0.1f, {32767}},
+      {"1 : 3", {0, 100}, std::log(3.0f) / 100, {8192, 24575}},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.what);
+    OpTester test = Int16Softmax({1, static_cast<int32_t>(c.input.size())}, c.input, c.scale);
+    ASSERT_EQ(test.Run(kernels::kSoftmax), Status::kOk) << test.error();
+    EXPECT_EQ(test.OutputAs<int16_t>(0), c.expected);
+  }
+}
+
+TEST(SoftmaxTest, Int16DifferencesBeyondTenAreFlooredAtTheTableStart) {
+  // TFLite's table starts at e^-10: any larger difference reads its first
+  // entry, 2 (e^-10 * 32768 = 1.49, nudged up by the interpolation error),
+  // instead of a smaller number. At scale 0.01 the difference -30000 is
+  // -300: the exponentials 32762 and 2 sum to 32764 (17 leading zeros),
+  // normalized (32764 << 16 + 2^13) >> 14 = 131056, recentred 32752 (entry
+  // 511, offset 112): reciprocal 16400 + (-16 * 112 + 64) >> 7 = 16386.
+  // Outputs (32762 * 16386 + 2^13) >> 14 = 32766 and (2 * 16386 + 2^13) >> 14
+  // = 2, where the exact softmax gives 32767 (saturated) and 0.
+  OpTester test = Int16Softmax({2}, {0, -30000}, 0.01f);
+  ASSERT_EQ(test.Run(kernels::kSoftmax), Status::kOk) << test.error();
+  EXPECT_EQ(test.OutputAs<int16_t>(0), (std::vector<int16_t>{32766, 2}));
+}
+
+// Int16 against TFLite's definition computed in double: e^max(d, -10) for
+// each difference d from the row's maximum (the table's floor, see above),
+// normalized, times 32768. TFLite rounds each exponential to Q0.15 (within
+// about 1.5 steps, table and interpolation together) before summing them, so
+// the sum of a row of n values carries up to 1.5 n steps of error, which
+// shifts an output of probability p by up to 1.5 n p steps; the
+// reciprocal's table and the final rounding add about 2. Outputs must lie
+// within 3 + 1.5 n p steps, and most within 1.
+TEST(SoftmaxTest, Int16MatchesReferenceOverShapesAndScales) {
+  const std::vector<std::vector<int32_t>> shapes = {{1}, {7}, {4, 3}, {2, 3, 10}, {1, 2, 2, 50}};
+  const float scales[] = {1e-4f, 3e-4f, 1e-3f, 3e-3f};
+  const float betas[] = {1.0f, 0.5f, 2.0f};
+  std::mt19937 rng(29);
+  int close = 0;
+  int total = 0;
+  for (const std::vector<int32_t>& shape : shapes) {
+    for (float scale : scales) {
+      for (float beta : betas) {
+        SCOPED_TRACE("rank " + std::to_string(shape.size()) + " scale " + std::to_string(scale) +
+                     " beta " + std::to_string(beta));
+        std::uniform_int_distribution<int> value(-32768, 32767);
+        std::vector<int16_t> input(Count(shape));
+        for (int16_t& v : input) v = static_cast<int16_t>(value(rng));
+        OpTester test = Int16Softmax(shape, input, scale, beta);
+        ASSERT_EQ(test.Run(kernels::kSoftmax), Status::kOk) << test.error();
+        const std::vector<int16_t> actual = test.OutputAs<int16_t>(0);
+        const int64_t depth = shape.back();
+        for (size_t start = 0; start < input.size(); start += depth) {
+          const int16_t max =
+              *std::max_element(input.begin() + start, input.begin() + start + depth);
+          std::vector<double> e(depth);
+          double sum = 0;
+          for (int64_t i = 0; i < depth; ++i) {
+            const double d = double{beta} * scale * (input[start + i] - max);
+            e[i] = std::exp(std::max(d, -10.0));
+            sum += e[i];
+          }
+          for (int64_t i = 0; i < depth; ++i) {
+            const double p = e[i] / sum;
+            const double q = std::min(32767.0, std::round(p * 32768));
+            const double error = std::abs(actual[start + i] - q);
+            ASSERT_LE(error, 3 + 1.5 * depth * p) << "at " << start + i;
+            if (error <= 1) ++close;
+            ++total;
+          }
+        }
+      }
+    }
+  }
+  EXPECT_GE(close, total * 95 / 100) << close << " of " << total << " within 1";
+}
+
+TEST(SoftmaxTest, Int16InfersOutputShape) {
+  OpTester test(schema::OpCode::SOFTMAX);
+  test.InputOf<int16_t>({2, 3}, {1, 2, 3, 4, 5, 6})
+      .Quantize({0.001f}, {0})
+      .Output({}, TensorType::INT16)
+      .Quantize({1.0f / 32768}, {0})
+      .InferShapes();
+  ASSERT_EQ(test.Run(kernels::kSoftmax), Status::kOk) << test.error();
+  EXPECT_EQ(test.OutputShape(0), (std::vector<int32_t>{2, 3}));
+}
+
+// Bit-exact against TensorFlow Lite Micro's reference kernel on models made
+// by tests/kernels/testdata/cases_int16.py (its tables included).
+void ExpectMatchesTflmInt16(const std::string& name) {
+  testing::ExpectMatchesTflmInt16(kernels::kSoftmax, 25, name, OptionsFromTflite);
+}
+
+TEST(SoftmaxTest, Int16MatchesTflmBeta1) { ExpectMatchesTflmInt16("i16_softmax_beta1"); }
+
+TEST(SoftmaxTest, Int16MatchesTflmBetaHalfNarrow) {
+  ExpectMatchesTflmInt16("i16_softmax_beta_half_narrow");
+}
+
+TEST(SoftmaxTest, Int16MatchesTflmWideRows) { ExpectMatchesTflmInt16("i16_softmax_wide_rows"); }
+
+TEST(SoftmaxTest, Int16RejectsBadQuantization) {
+  struct Bad {
+    const char* what;
+    std::vector<float> input_scales;
+    int64_t input_zp;
+    float output_scale;
+    int64_t output_zp;
+    float beta;
+    Status status;
+  };
+  const Bad cases[] = {
+      {"input not quantized", {}, 0, 1.0f / 32768, 0, 1.0f, Status::kInvalidModel},
+      {"input zero point not 0", {0.001f}, 5, 1.0f / 32768, 0, 1.0f, Status::kInvalidModel},
+      {"output scale 1/32767 (0.003% off: within TFLite's 0.1%)",
+       {0.001f},
+       0,
+       1.0f / 32767,
+       0,
+       1.0f,
+       Status::kOk},
+      {"output scale 1/32000", {0.001f}, 0, 1.0f / 32000, 0, 1.0f, Status::kInvalidModel},
+      {"output scale 1/65536", {0.001f}, 0, 1.0f / 65536, 0, 1.0f, Status::kInvalidModel},
+      {"output zero point not 0", {0.001f}, 0, 1.0f / 32768, -32768, 1.0f, Status::kInvalidModel},
+      {"negative beta", {0.001f}, 0, 1.0f / 32768, 0, -1.0f, Status::kUnsupported},
+      // beta * scale * 65535 / 10 must stay below 2^15: beta * scale < 5.00008.
+      {"beta * scale = 5", {0.5f}, 0, 1.0f / 32768, 0, 10.0f, Status::kOk},
+      {"beta * scale = 6", {0.5f}, 0, 1.0f / 32768, 0, 12.0f, Status::kUnsupported},
+  };
+  for (const Bad& bad : cases) {
+    SCOPED_TRACE(bad.what);
+    OpTester test(schema::OpCode::SOFTMAX);
+    test.InputOf<int16_t>({2}, {1, 2});
+    if (!bad.input_scales.empty()) test.Quantize(bad.input_scales, {bad.input_zp});
+    test.Output({2}, TensorType::INT16)
+        .Quantize({bad.output_scale}, {bad.output_zp})
+        .Options(WithBeta(bad.beta));
+    EXPECT_EQ(test.Run(kernels::kSoftmax), bad.status) << test.error();
+  }
+  OpTester int8_output(schema::OpCode::SOFTMAX);
+  int8_output.InputOf<int16_t>({2}, {1, 2})
+      .Quantize({0.001f}, {0})
+      .Output({2}, TensorType::INT8)
+      .Quantize({1.0f / 256}, {-128});
+  EXPECT_EQ(int8_output.Run(kernels::kSoftmax), Status::kInvalidModel) << int8_output.error();
+}
+
+// The integer-only registration runs the same integer paths and refuses float.
+TEST(SoftmaxTest, IntegerOnlyKernelMatchesTflmAndRefusesFloat) {
+  testing::ExpectMatchesTflm(kernels::kSoftmaxInteger, 25, "softmax_beta1", OptionsFromTflite);
+  testing::ExpectMatchesTflmInt16(kernels::kSoftmaxInteger, 25, "i16_softmax_beta1",
+                                  OptionsFromTflite);
+  OpTester test(schema::OpCode::SOFTMAX);
+  test.Input({1, 3}, {1, 2, 3}).Output({1, 3}).Options(WithBeta(1.0f));
+  EXPECT_EQ(test.Run(kernels::kSoftmaxInteger), Status::kUnsupported);
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 
 #include "kernels/kernels.h"
 #include "tests/testing/op_tester.h"
+#include "tests/testing/quantized_copy_test_util.h"
 
 namespace ember {
 namespace {
@@ -215,6 +216,52 @@ TEST(SplitTest, RejectsBadModels) {
     EXPECT_EQ(test.Run(kernels::kSplit), Status::kInvalidModel) << "options type";
     EXPECT_NE(test.error().find("options must be SplitOptions"), std::string::npos) << test.error();
   }
+}
+
+// ---- int8 and int16 ---------------------------------------------------------
+
+template <typename T>
+void ExpectQuantizedSplits(uint32_t seed) {
+  std::mt19937 rng(seed);
+  const testing::CopyQuantization q = testing::CopyQuantizationOf<T>();
+  const std::vector<int32_t> shape = {2, 5, 3};
+  const std::vector<int32_t> sizes = {1, 3, 1};
+  const std::vector<T> in = testing::RandomQuantized<T>(rng, 30);
+  OpTester test(schema::OpCode::SPLIT);
+  test.InputOf<T>(shape, in).Quantize({q.scale}, {q.zero_point});
+  for (int32_t size : sizes) {
+    test.Output({2, size, 3}, testing::QuantizedTypeOf<T>()).Quantize({q.scale}, {q.zero_point});
+  }
+  test.Options(Split(1, {1, -1, 1}));
+  ASSERT_EQ(test.Run(kernels::kSplit), Status::kOk) << test.error();
+  // The float reference moves the same values (exact in float).
+  const std::vector<float> in_floats(in.begin(), in.end());
+  for (size_t i = 0; i < sizes.size(); ++i) {
+    const std::vector<float> part = ReferencePart(in_floats, shape, 1, sizes, i);
+    EXPECT_EQ(test.OutputAs<T>(static_cast<int>(i)), std::vector<T>(part.begin(), part.end()))
+        << "output " << i;
+  }
+}
+
+TEST(SplitTest, Int8AndInt16) {
+  ExpectQuantizedSplits<int8_t>(1);
+  ExpectQuantizedSplits<int16_t>(2);
+}
+
+TEST(SplitTest, RejectsQuantizationMismatch) {
+  // The second output is the one quantized differently.
+  testing::ExpectRejectsQuantizationMismatch(kernels::kSplit,
+                                             [](bool quantized, float scale, int64_t zero_point) {
+                                               OpTester test(schema::OpCode::SPLIT);
+                                               test.InputOf<int8_t>({4}, {1, 2, 3, 4})
+                                                   .Quantize({0.5f}, {-3})
+                                                   .Output({2}, schema::TensorType::INT8)
+                                                   .Quantize({0.5f}, {-3})
+                                                   .Output({2}, schema::TensorType::INT8);
+                                               if (quantized) test.Quantize({scale}, {zero_point});
+                                               test.Options(Split(0));
+                                               return test;
+                                             });
 }
 
 }  // namespace

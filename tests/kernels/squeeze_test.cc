@@ -6,6 +6,7 @@
 
 #include "kernels/kernels.h"
 #include "tests/testing/op_tester.h"
+#include "tests/testing/quantized_copy_test_util.h"
 
 namespace ember {
 namespace {
@@ -128,6 +129,42 @@ TEST(SqueezeTest, RejectsBadModels) {
     test.Input({1, 6}, std::vector<float>(6)).Output({2, 3});
     EXPECT_EQ(test.Run(kernels::kSqueeze), Status::kInvalidModel) << "reshape";
   }
+}
+
+// ---- int8 and int16 ---------------------------------------------------------
+
+template <typename T>
+void ExpectQuantizedSqueeze(uint32_t seed, bool constant) {
+  std::mt19937 rng(seed);
+  const testing::CopyQuantization q = testing::CopyQuantizationOf<T>();
+  const std::vector<T> in = testing::RandomQuantized<T>(rng, 6);
+  OpTester test(schema::OpCode::SQUEEZE);
+  test.InputOf<T>({2, 1, 3}, in, constant)
+      .Quantize({q.scale}, {q.zero_point})
+      .Output({2, 3}, testing::QuantizedTypeOf<T>())
+      .Quantize({q.scale}, {q.zero_point});
+  ASSERT_EQ(test.Run(kernels::kSqueeze), Status::kOk) << test.error();
+  EXPECT_EQ(test.OutputAs<T>(0), in);
+}
+
+TEST(SqueezeTest, Int8AndInt16) {
+  // Arena inputs share the output's bytes; constant ones are copied.
+  for (bool constant : {false, true}) {
+    ExpectQuantizedSqueeze<int8_t>(1, constant);
+    ExpectQuantizedSqueeze<int16_t>(2, constant);
+  }
+}
+
+TEST(SqueezeTest, RejectsQuantizationMismatch) {
+  testing::ExpectRejectsQuantizationMismatch(
+      kernels::kSqueeze, [](bool quantized, float scale, int64_t zero_point) {
+        OpTester test(schema::OpCode::SQUEEZE);
+        test.InputOf<int8_t>({2, 1, 3}, std::vector<int8_t>(6))
+            .Quantize({0.5f}, {-3})
+            .Output({2, 3}, schema::TensorType::INT8);
+        if (quantized) test.Quantize({scale}, {zero_point});
+        return test;
+      });
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 
 #include "kernels/kernels.h"
 #include "tests/testing/op_tester.h"
+#include "tests/testing/quantized_copy_test_util.h"
 
 namespace ember {
 namespace {
@@ -354,6 +355,45 @@ TEST(StridedSliceTest, RejectsBadModels) {
     test.Input({2, 3}, in).Output({2, 3});
     EXPECT_EQ(test.Run(kernels::kStridedSlice), Status::kInvalidModel) << "no options";
   }
+}
+
+// ---- int8 and int16 ---------------------------------------------------------
+
+template <typename T>
+void ExpectQuantizedStridedSlices() {
+  // x[1:, ::-2] of x = [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9, 10, 11]] scaled to
+  // span T: rows 1 and 2, columns 3 and 1.
+  const testing::CopyQuantization q = testing::CopyQuantizationOf<T>();
+  const T k = static_cast<T>(sizeof(T) == 1 ? 11 : 2900);
+  std::vector<T> in(12);
+  for (int i = 0; i < 12; ++i) in[i] = static_cast<T>((i - 6) * k);
+  const Spec spec{{1, 0}, {0, 0}, {1, -2}, 2, 3, 0, 0, 0};
+  OpTester test(schema::OpCode::STRIDED_SLICE);
+  test.InputOf<T>({3, 4}, in)
+      .Quantize({q.scale}, {q.zero_point})
+      .Output({2, 2}, testing::QuantizedTypeOf<T>())
+      .Quantize({q.scale}, {q.zero_point})
+      .Options(Options(spec));
+  ASSERT_EQ(test.Run(kernels::kStridedSlice), Status::kOk) << test.error();
+  EXPECT_EQ(test.OutputAs<T>(0), (std::vector<T>{in[7], in[5], in[11], in[9]}));
+}
+
+TEST(StridedSliceTest, Int8AndInt16) {
+  ExpectQuantizedStridedSlices<int8_t>();
+  ExpectQuantizedStridedSlices<int16_t>();
+}
+
+TEST(StridedSliceTest, RejectsQuantizationMismatch) {
+  testing::ExpectRejectsQuantizationMismatch(
+      kernels::kStridedSlice, [](bool quantized, float scale, int64_t zero_point) {
+        OpTester test(schema::OpCode::STRIDED_SLICE);
+        test.InputOf<int8_t>({4}, {1, 2, 3, 4})
+            .Quantize({0.5f}, {-3})
+            .Output({2}, schema::TensorType::INT8);
+        if (quantized) test.Quantize({scale}, {zero_point});
+        test.Options(Options(Spec{{1}, {3}, {1}, 0, 0, 0, 0, 0}));
+        return test;
+      });
 }
 
 }  // namespace

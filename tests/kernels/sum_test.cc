@@ -1,15 +1,20 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "kernels/kernels.h"
 #include "tests/testing/op_tester.h"
+#include "tests/testing/tflm_data_case.h"
 
 namespace ember {
 namespace {
 
+using schema::TensorType;
 using testing::AllClose;
 using testing::OpTester;
 
@@ -218,10 +223,31 @@ TEST(SumTest, RejectsBadModels) {
   }
   {
     OpTester test(schema::OpCode::SUM);
+    test.BoolInput({2, 3}, std::vector<bool>(6))
+        .Output({2}, schema::TensorType::BOOL)
+        .Options(Reducer({1}, false));
+    EXPECT_EQ(test.Run(kernels::kSum), Status::kUnsupported) << "bool";
+  }
+  {
+    OpTester test(schema::OpCode::SUM);
     test.InputOf<int8_t>({2, 3}, std::vector<int8_t>(6))
         .Output({2}, schema::TensorType::INT8)
+        .Quantize({0.5f}, {0})
         .Options(Reducer({1}, false));
-    EXPECT_EQ(test.Run(kernels::kSum), Status::kUnsupported) << "int8";
+    EXPECT_EQ(test.Run(kernels::kSum), Status::kInvalidModel) << "unquantized int8 input";
+    EXPECT_NE(test.error().find("input 0 is int8 and needs 1 quantization scale"),
+              std::string::npos)
+        << test.error();
+  }
+  {
+    OpTester test(schema::OpCode::SUM);
+    test.InputOf<int16_t>({2, 3}, std::vector<int16_t>(6))
+        .Quantize({0.5f}, {0})
+        .Output({2}, schema::TensorType::INT16)
+        .Quantize({0.5f}, {-4})
+        .Options(Reducer({1}, false));
+    EXPECT_EQ(test.Run(kernels::kSum), Status::kInvalidModel) << "int16 zero point";
+    EXPECT_NE(test.error().find("zero point 0"), std::string::npos) << test.error();
   }
   {
     OpTester test(schema::OpCode::SUM);
@@ -229,6 +255,121 @@ TEST(SumTest, RejectsBadModels) {
     EXPECT_EQ(test.Run(kernels::kSum), Status::kInvalidModel) << "type mismatch";
   }
 }
+
+// ---- int8 and int16 ---------------------------------------------------------
+
+TEST(SumTest, Int8HandWorked) {
+  // Values 10, -20, 35 at scale 0.1, zero point 5: reals 0.5, -2.5, 3 sum to
+  // 1. The integer sum 25 less 3 * 5 is 10 (1.0 / 0.1); the multiplier
+  // 0.1 / 0.25 = 0.4 gives 4 output steps of 0.25, plus zero point -7: -3.
+  OpTester test(schema::OpCode::SUM);
+  test.InputOf<int8_t>({1, 3}, {10, -20, 35})
+      .Quantize({0.1f}, {5})
+      .Output({1}, TensorType::INT8)
+      .Quantize({0.25f}, {-7})
+      .Options(Reducer({1}, false));
+  ASSERT_EQ(test.Run(kernels::kSum), Status::kOk) << test.error();
+  EXPECT_EQ(test.OutputAs<int8_t>(0), std::vector<int8_t>{-3});
+
+  // Sums past the output range saturate: 4 * 100 = 400 steps of the same
+  // scale clamps to 127.
+  OpTester big(schema::OpCode::SUM);
+  big.InputOf<int8_t>({4}, {100, 100, 100, 100})
+      .Quantize({0.5f}, {0})
+      .Output({}, TensorType::INT8)
+      .Quantize({0.5f}, {0})
+      .Options(Reducer({0}, false));
+  ASSERT_EQ(big.Run(kernels::kSum), Status::kOk) << big.error();
+  EXPECT_EQ(big.OutputAs<int8_t>(0), std::vector<int8_t>{127});
+}
+
+// Against the float reference (dequantize, sum in double, quantize): every
+// value within 1, and most exact. TFLite's fixed-point multiply rounds twice
+// (in the high multiply, then in the right shift); with output scales several
+// times the input's, the first rounding keeps only a few bits below the
+// output LSB, so about 1 in 5 results is off by one (TFLM's own results; the
+// goldens check them bit for bit).
+template <typename T>
+void SweepQuantizedSum(TensorType type, uint32_t seed) {
+  std::mt19937 rng(seed);
+  const int32_t lo = type == TensorType::INT8 ? -128 : -32768;
+  const int32_t hi = type == TensorType::INT8 ? 127 : 32767;
+  std::uniform_int_distribution<int32_t> value(lo, hi);
+  std::uniform_real_distribution<float> scale(0.01f, 0.1f);
+  std::uniform_int_distribution<int32_t> zero_point(-20, 20);
+  int total = 0;
+  int exact = 0;
+  for (const auto& shape : kShapes) {
+    const int rank = static_cast<int>(shape.size());
+    for (int subset = 1; subset < (1 << rank); ++subset) {
+      const std::vector<int32_t> axes = AxesOf(subset, rank);
+      const bool keep_dims = (subset & 2) != 0;
+      int64_t count = 1;
+      for (int32_t d : shape) count *= d;
+      std::vector<T> values(count);
+      for (T& v : values) v = static_cast<T>(value(rng));
+      const QuantParams in{scale(rng), type == TensorType::INT8 ? zero_point(rng) : 0};
+      std::vector<double> reals(values.begin(), values.end());
+      for (double& r : reals) r = (r - in.zero_point) * in.scale;
+      std::vector<int32_t> out_shape;
+      int64_t per_output = 0;
+      const std::vector<double> sums =
+          ReferenceSum<double, double>(reals, shape, axes, keep_dims, &out_shape, &per_output);
+      // An output scale that fits sums of about 3 standard deviations.
+      const float spread = static_cast<float>(std::sqrt(static_cast<double>(per_output))) *
+                           in.scale * static_cast<float>(hi) / 1.7f;
+      const QuantParams out{spread * 3.0f / static_cast<float>(hi) *
+                                std::uniform_real_distribution<float>(0.8f, 1.2f)(rng),
+                            type == TensorType::INT8 ? zero_point(rng) : 0};
+      OpTester test(schema::OpCode::SUM);
+      test.InputOf<T>(shape, values)
+          .Quantize({in.scale}, {in.zero_point})
+          .Output(out_shape, type)
+          .Quantize({out.scale}, {out.zero_point})
+          .Options(Reducer(axes, keep_dims));
+      ASSERT_EQ(test.Run(kernels::kSum), Status::kOk) << test.error();
+      const std::vector<T> actual = test.OutputAs<T>(0);
+      ASSERT_EQ(actual.size(), sums.size());
+      for (size_t i = 0; i < sums.size(); ++i) {
+        const double q = std::round(sums[i] / out.scale) + out.zero_point;
+        const int32_t expected =
+            static_cast<int32_t>(std::min<double>(hi, std::max<double>(lo, q)));
+        EXPECT_LE(std::abs(actual[i] - expected), 1)
+            << "subset " << subset << " rank " << rank << " at " << i;
+        exact += actual[i] == expected;
+        ++total;
+      }
+    }
+  }
+  EXPECT_GT(exact, total * 3 / 4) << exact << " of " << total << " exact";
+}
+
+TEST(SumTest, Int8SweepWithinOneOfFloatReference) {
+  SweepQuantizedSum<int8_t>(TensorType::INT8, 11);
+}
+
+TEST(SumTest, Int16SweepWithinOneOfFloatReference) {
+  SweepQuantizedSum<int16_t>(TensorType::INT16, 12);
+}
+
+template <typename T>
+void ExpectSumMatchesTflm(const std::string& name) {
+  SCOPED_TRACE(name);
+  testing::DataCase<T> golden;
+  std::string error;
+  ASSERT_TRUE(testing::LoadDataCase(name, &golden, &error)) << error;
+  ASSERT_EQ(golden.op.builtin_code, 74) << "not a SUM model";
+  OpTester test(schema::OpCode::SUM);
+  golden.AddInput(test, golden.op.op_inputs[0]);
+  golden.AddOutput(test);
+  test.Options(Reducer(golden.Int32Values(golden.op.op_inputs[1]),
+                       golden.op.template Option<uint8_t>(0, 0) != 0));
+  testing::ExpectMatchesGolden(test, kernels::kSum, golden);
+}
+
+TEST(SumTest, Int8MatchesTflm) { ExpectSumMatchesTflm<int8_t>("data_sum_axes_0_2"); }
+
+TEST(SumTest, Int16MatchesTflm) { ExpectSumMatchesTflm<int16_t>("data_i16_sum_axis0"); }
 
 }  // namespace
 }  // namespace ember

@@ -1,7 +1,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
+#include <functional>
 #include <random>
 #include <string>
 #include <vector>
@@ -9,10 +11,12 @@
 #include "kernels/kernels.h"
 #include "tests/testing/kernel_reference.h"
 #include "tests/testing/op_tester.h"
+#include "tests/testing/tflm_data_case.h"
 
 namespace ember {
 namespace {
 
+using schema::TensorType;
 using testing::AllClose;
 using testing::ApplyActivation;
 using testing::OpTester;
@@ -397,6 +401,301 @@ TEST(TransposeConvTest, RejectsBadOptions) {
     OpTester test = TransposeWithOutput({1, 4, 4, 3});
     test.Options(std::move(bad.options));
     EXPECT_EQ(test.Run(kernels::kTransposeConv), Status::kInvalidModel) << test.error();
+  }
+}
+
+// ---- int8 and int16x8 -------------------------------------------------------
+
+// The hand-worked quantized cases: input [1, 1, 2, 1] at scale 0.5; filter
+// [2, 1, 2, 1] with output channel 0 = [1, 2] at scale 0.25 and channel 1 =
+// [-3, 1] at scale 0.5; bias [4, -8] at scales 0.125 and 0.25; VALID stride
+// 1, so output [1, 1, 3, 2] at scale 0.25. Cell 0 writes its window at x 0..1
+// and cell 1 at x 1..2. The multipliers 0.5 * 0.25 / 0.25 = 0.5 and
+// 0.5 * 0.5 / 0.25 = 1 are exact.
+template <typename T, typename Bias>
+OpTester QuantizedHandWorked(const std::vector<T>& input, int64_t input_zero_point,
+                             int64_t output_zero_point, schema::Activation activation) {
+  const TensorType type = sizeof(T) == 1 ? TensorType::INT8 : TensorType::INT16;
+  OpTester test(schema::OpCode::TRANSPOSE_CONV);
+  test.InputOf<T>({1, 1, 2, 1}, input)
+      .Quantize({0.5f}, {input_zero_point})
+      .template InputOf<int8_t>({2, 1, 2, 1}, {1, 2, -3, 1}, true)
+      .Quantize({0.25f, 0.5f}, {0, 0})
+      .template InputOf<Bias>({2}, {4, -8}, true)
+      .Quantize({0.125f, 0.25f}, {0, 0})
+      .Output({1, 1, 3, 2}, type)
+      .Quantize({0.25f}, {output_zero_point})
+      .Options(TransposeOptions(schema::Padding::VALID, 1, 1, activation));
+  return test;
+}
+
+TEST(TransposeConvTest, Int8HandWorked) {
+  // Inputs 10 and -6 less zero point 2: 8 and -8. Channel 0 sums 8 * 1 = 8,
+  // 8 * 2 - 8 * 1 = 8 and -8 * 2 = -16, plus bias 4: 12, 12, -12, times 0.5:
+  // 6, 6, -6. Channel 1: -24, 8 + 24 = 32, -8, plus -8: -32, 24, -16, times
+  // 1. Plus zero point -1.
+  OpTester test = QuantizedHandWorked<int8_t, int32_t>({10, -6}, 2, -1, schema::Activation::NONE);
+  ASSERT_EQ(test.Run(kernels::kTransposeConv), Status::kOk) << test.error();
+  EXPECT_EQ(test.OutputAs<int8_t>(0), (std::vector<int8_t>{5, -33, 5, 23, -7, -17}));
+
+  // RELU clamps below at the quantized 0, the zero point -1.
+  OpTester relu = QuantizedHandWorked<int8_t, int32_t>({10, -6}, 2, -1, schema::Activation::RELU);
+  ASSERT_EQ(relu.Run(kernels::kTransposeConv), Status::kOk) << relu.error();
+  EXPECT_EQ(relu.OutputAs<int8_t>(0), (std::vector<int8_t>{5, -1, 5, 23, -1, -1}));
+}
+
+TEST(TransposeConvTest, Int16HandWorked) {
+  // Inputs 11 and -6 (zero point 0), int64 bias. Channel 0: 11, 22 - 6 = 16,
+  // -12, plus 4: 15, 20, -8, times 0.5: 7.5 rounds up to 8 (TFLite's 64-bit
+  // scaling rounds halves up), 10, -4. Channel 1: -33, 11 + 18 = 29, -6, plus
+  // -8: -41, 21, -14.
+  OpTester test = QuantizedHandWorked<int16_t, int64_t>({11, -6}, 0, 0, schema::Activation::NONE);
+  ASSERT_EQ(test.Run(kernels::kTransposeConv), Status::kOk) << test.error();
+  EXPECT_EQ(test.OutputAs<int16_t>(0), (std::vector<int16_t>{8, -41, 10, 21, -4, -14}));
+}
+
+// Random geometry and quantization against the float reference: dequantize
+// input, filter and bias, compute in double (ReferenceTransposeConv), quantize
+// with the output's parameters (half away from zero). Every value within 1:
+// TFLite's int8 scaling rounds twice, its 64-bit one scales by the multiplier
+// rounded to 16 bits (under 2^-15 relative, under 1 at int16 magnitudes).
+template <typename T, typename Bias>
+void SweepQuantized(uint32_t seed) {
+  std::mt19937 rng(seed);
+  const bool int8 = sizeof(T) == 1;
+  const TensorType type = int8 ? TensorType::INT8 : TensorType::INT16;
+  const int32_t lo = int8 ? -128 : -32768;
+  const int32_t hi = int8 ? 127 : 32767;
+  std::uniform_int_distribution<int32_t> value(lo, hi);
+  std::uniform_int_distribution<int32_t> weight(-127, 127);
+  std::uniform_int_distribution<int32_t> zero_point(-20, 20);
+  std::uniform_real_distribution<float> unit(0.0f, 1.0f);
+  const schema::Activation activations[] = {schema::Activation::NONE, schema::Activation::RELU,
+                                            schema::Activation::RELU6};
+  int total = 0;
+  int exact = 0;
+  for (int trial = 0; trial < 40; ++trial) {
+    TransposeCase c;
+    c.batch = 1 + trial % 2;
+    c.in_h = 1 + trial % 3;
+    c.in_w = 1 + (trial / 3) % 3;
+    c.in_c = 1 + trial % 4;
+    c.out_c = 1 + (trial * 3) % 5;
+    c.filter_h = 1 + trial % 3;
+    c.filter_w = 1 + (trial / 2) % 3;
+    c.stride_h = 1 + trial % 2;
+    c.stride_w = 1 + (trial / 4) % 3;
+    c.padding = trial % 2 == 0 ? schema::Padding::SAME : schema::Padding::VALID;
+    c.extra_h = trial % c.stride_h;
+    c.extra_w = 0;
+    c.bias = trial % 3 != 0;
+    c.activation = activations[trial % 3];
+    SCOPED_TRACE(c.Describe());
+    int out_h, out_w, pad_top, pad_left;
+    ReferenceAxis(c.in_h, c.filter_h, c.stride_h, c.padding, 0, 0, c.extra_h, &out_h, &pad_top);
+    ReferenceAxis(c.in_w, c.filter_w, c.stride_w, c.padding, 0, 0, c.extra_w, &out_w, &pad_left);
+
+    const float in_scale = int8 ? 0.02f + 0.06f * unit(rng) : 1e-4f + 2e-4f * unit(rng);
+    const int32_t in_zp = int8 ? zero_point(rng) : 0;
+    const bool per_channel = trial % 2 == 1;
+    std::vector<float> w_scales(per_channel ? c.out_c : 1);
+    for (float& ws : w_scales) ws = 0.002f + 0.018f * unit(rng);
+    auto w_scale = [&](int oc) { return w_scales[per_channel ? oc : 0]; };
+    // Outputs sum about filter_h * filter_w * in_c / stride^2 products.
+    const double taps =
+        std::max(1.0, double(c.filter_h) * c.filter_w * c.in_c / (c.stride_h * c.stride_w));
+    const double spread = std::sqrt(taps) * hi / 1.7 * in_scale * 73 * w_scales[0];
+    const float out_scale = static_cast<float>(6.0 * spread / (2.0 * hi) * (0.8 + 0.4 * unit(rng)));
+    const int32_t out_zp = int8 ? zero_point(rng) : 0;
+
+    std::vector<T> input(static_cast<size_t>(c.batch) * c.in_h * c.in_w * c.in_c);
+    for (T& v : input) v = static_cast<T>(value(rng));
+    std::vector<int8_t> filter(static_cast<size_t>(c.out_c) * c.filter_h * c.filter_w * c.in_c);
+    for (int8_t& v : filter) v = static_cast<int8_t>(weight(rng));
+    std::vector<Bias> bias(c.out_c);
+    for (int oc = 0; oc < c.out_c; ++oc) {
+      bias[oc] =
+          static_cast<Bias>(std::round((unit(rng) - 0.5) * spread / (in_scale * w_scale(oc))));
+    }
+    std::vector<float> real_input(input.size());
+    for (size_t k = 0; k < input.size(); ++k) real_input[k] = (input[k] - in_zp) * in_scale;
+    std::vector<float> real_filter(filter.size());
+    const size_t per_oc = filter.size() / c.out_c;
+    for (size_t k = 0; k < filter.size(); ++k) real_filter[k] = filter[k] * w_scale(k / per_oc);
+    std::vector<float> real_bias(c.out_c);
+    for (int oc = 0; oc < c.out_c; ++oc) {
+      real_bias[oc] = static_cast<float>(bias[oc] * double{in_scale} * w_scale(oc));
+    }
+    const std::vector<float> reals = ReferenceTransposeConv(c, real_input, real_filter, real_bias,
+                                                            out_h, out_w, pad_top, pad_left);
+
+    std::vector<float> bias_scales(c.out_c);
+    for (int oc = 0; oc < c.out_c; ++oc) bias_scales[oc] = in_scale * w_scale(oc);
+    OpTester test(schema::OpCode::TRANSPOSE_CONV);
+    test.InputOf<T>({c.batch, c.in_h, c.in_w, c.in_c}, input)
+        .Quantize({in_scale}, {in_zp})
+        .template InputOf<int8_t>({c.out_c, c.filter_h, c.filter_w, c.in_c}, filter, true)
+        .Quantize(w_scales, std::vector<int64_t>(w_scales.size(), 0));
+    if (c.bias) {
+      test.template InputOf<Bias>({c.out_c}, bias, true)
+          .Quantize(bias_scales, std::vector<int64_t>(c.out_c, 0));
+    } else {
+      test.AbsentInput();
+    }
+    test.Output({c.batch, out_h, out_w, c.out_c}, type)
+        .Quantize({out_scale}, {out_zp})
+        .Options(TransposeOptions(c.padding, c.stride_h, c.stride_w, c.activation));
+    ASSERT_EQ(test.Run(kernels::kTransposeConv), Status::kOk) << test.error();
+    const std::vector<T> actual = test.OutputAs<T>(0);
+    ASSERT_EQ(actual.size(), reals.size());
+    for (size_t k = 0; k < actual.size(); ++k) {
+      const double q = std::round(double{reals[k]} / out_scale) + out_zp;
+      const int32_t expected = static_cast<int32_t>(std::min<double>(hi, std::max<double>(lo, q)));
+      EXPECT_LE(std::abs(actual[k] - expected), 1) << "at " << k;
+      exact += actual[k] == expected;
+      ++total;
+    }
+  }
+  EXPECT_GT(exact, total * 9 / 10) << exact << " of " << total << " exact";
+}
+
+TEST(TransposeConvTest, Int8SweepWithinOneOfFloatReference) { SweepQuantized<int8_t, int32_t>(91); }
+
+TEST(TransposeConvTest, Int16SweepWithinOneOfFloatReference) {
+  SweepQuantized<int16_t, int64_t>(92);
+}
+
+// TFLite's operands are (output shape, filter, input, bias); Ember's are
+// (input, filter, bias) with the output shape the output tensor's.
+// TransposeConvOptions fields: padding (0), stride_w (1), stride_h (2), fused
+// activation (3).
+template <typename T>
+void ExpectMatchesTflm(const std::string& name) {
+  SCOPED_TRACE(name);
+  testing::DataCase<T> golden;
+  std::string error;
+  ASSERT_TRUE(testing::LoadDataCase(name, &golden, &error)) << error;
+  ASSERT_EQ(golden.op.builtin_code, 67) << "not a TRANSPOSE_CONV model";
+  const std::vector<int32_t>& inputs = golden.op.op_inputs;
+  OpTester test(schema::OpCode::TRANSPOSE_CONV);
+  golden.AddInput(test, inputs[2]);
+  golden.AddInput(test, inputs[1]);
+  if (inputs.size() > 3) {
+    golden.AddInput(test, inputs[3]);
+  } else {
+    test.AbsentInput();
+  }
+  golden.AddOutput(test);
+  const testing::TflmCase& op = golden.op;
+  test.Options(TransposeOptions(testing::PaddingFromTflite(op.Option<int8_t>(0, 0)),
+                                op.Option<int32_t>(2, 0), op.Option<int32_t>(1, 0),
+                                testing::ActivationFromTflite(op.Option<int8_t>(3, 0))));
+  testing::ExpectMatchesGolden(test, kernels::kTransposeConv, golden);
+}
+
+TEST(TransposeConvTest, Int8MatchesTflmPerChannelBias) {
+  ExpectMatchesTflm<int8_t>("data_transpose_conv_per_channel_bias");
+}
+
+TEST(TransposeConvTest, Int8MatchesTflmValidRelu) {
+  ExpectMatchesTflm<int8_t>("data_transpose_conv_valid_relu");
+}
+
+TEST(TransposeConvTest, Int16MatchesTflmBias64) {
+  ExpectMatchesTflm<int16_t>("data_i16_transpose_conv_bias64");
+}
+
+TEST(TransposeConvTest, QuantizedRejectsBadModels) {
+  // A valid int8 setup, with one thing changed per case.
+  struct Bad {
+    const char* what;
+    Status status;
+    const char* message;
+    std::function<void(OpTester&)> input;
+    std::function<void(OpTester&)> filter;
+    std::function<void(OpTester&)> bias;
+    std::function<void(OpTester&)> output;
+  };
+  auto input8 = [](OpTester& t) {
+    t.InputOf<int8_t>({1, 2, 2, 1}, std::vector<int8_t>(4)).Quantize({0.5f}, {1});
+  };
+  auto filter8 = [](OpTester& t) {
+    t.InputOf<int8_t>({2, 2, 2, 1}, std::vector<int8_t>(8, 1), true).Quantize({0.1f}, {0});
+  };
+  auto bias32 = [](OpTester& t) { t.InputOf<int32_t>({2}, {1, 2}, true).Quantize({0.05f}, {0}); };
+  auto output8 = [](OpTester& t) {
+    t.Output({1, 3, 3, 2}, TensorType::INT8).Quantize({0.25f}, {-2});
+  };
+  const std::vector<Bad> cases = {
+      {"float filter", Status::kUnsupported, "needs an int8 filter", input8,
+       [](OpTester& t) {
+         t.ConstInput({2, 2, 2, 1}, std::vector<float>(8));
+       },
+       bias32, output8},
+      {"int64 bias with int8", Status::kUnsupported, "an int32 bias", input8, filter8,
+       [](OpTester& t) {
+         t.InputOf<int64_t>({2}, {1, 2}, true).Quantize({0.05f}, {0});
+       },
+       output8},
+      {"int16 output", Status::kUnsupported, "an int8 output", input8, filter8, bias32,
+       [](OpTester& t) {
+         t.Output({1, 3, 3, 2}, TensorType::INT16).Quantize({0.25f}, {0});
+       }},
+      {"filter zero point", Status::kInvalidModel, "quantized symmetrically", input8,
+       [](OpTester& t) {
+         t.InputOf<int8_t>({2, 2, 2, 1}, std::vector<int8_t>(8), true).Quantize({0.1f}, {3});
+       },
+       bias32, output8},
+      {"3 filter scales for 2 channels", Status::kInvalidModel, "per-channel scales do not match",
+       input8,
+       [](OpTester& t) {
+         t.InputOf<int8_t>({2, 2, 2, 1}, std::vector<int8_t>(8), true)
+             .Quantize({0.1f, 0.1f, 0.1f}, {0, 0, 0});
+       },
+       bias32, output8},
+      {"unquantized input", Status::kInvalidModel, "input 0 (input) is int8",
+       [](OpTester& t) {
+         t.InputOf<int8_t>({1, 2, 2, 1}, std::vector<int8_t>(4));
+       },
+       filter8, bias32, output8},
+      {"output zero point", Status::kInvalidModel, "zero point 300", input8, filter8, bias32,
+       [](OpTester& t) {
+         t.Output({1, 3, 3, 2}, TensorType::INT8).Quantize({0.25f}, {300});
+       }},
+      {"int16 with int32 bias", Status::kUnsupported, "an int64 bias",
+       [](OpTester& t) {
+         t.InputOf<int16_t>({1, 2, 2, 1}, std::vector<int16_t>(4)).Quantize({0.5f}, {0});
+       },
+       filter8, bias32,
+       [](OpTester& t) {
+         t.Output({1, 3, 3, 2}, TensorType::INT16).Quantize({0.25f}, {0});
+       }},
+      {"int16 zero point", Status::kInvalidModel, "must have zero point 0",
+       [](OpTester& t) {
+         t.InputOf<int16_t>({1, 2, 2, 1}, std::vector<int16_t>(4)).Quantize({0.5f}, {4});
+       },
+       filter8, [](OpTester& t) { t.AbsentInput(); },
+       [](OpTester& t) {
+         t.Output({1, 3, 3, 2}, TensorType::INT16).Quantize({0.25f}, {0});
+       }},
+      {"int16 multiplier 2^8", Status::kInvalidModel, "past the int16x8 kernel's limit",
+       [](OpTester& t) {
+         t.InputOf<int16_t>({1, 2, 2, 1}, std::vector<int16_t>(4)).Quantize({256.0f}, {0});
+       },
+       filter8, [](OpTester& t) { t.AbsentInput(); },
+       [](OpTester& t) {
+         t.Output({1, 3, 3, 2}, TensorType::INT16).Quantize({0.1f}, {0});
+       }},
+  };
+  for (const Bad& c : cases) {
+    OpTester test(schema::OpCode::TRANSPOSE_CONV);
+    c.input(test);
+    c.filter(test);
+    c.bias(test);
+    c.output(test);
+    test.Options(TransposeOptions(schema::Padding::VALID));
+    EXPECT_EQ(test.Run(kernels::kTransposeConv), c.status) << c.what << ": " << test.error();
+    EXPECT_NE(test.error().find(c.message), std::string::npos) << c.what << ": " << test.error();
   }
 }
 

@@ -8,6 +8,7 @@
 
 #include "kernels/kernels.h"
 #include "tests/testing/op_tester.h"
+#include "tests/testing/quantized_copy_test_util.h"
 
 namespace ember {
 namespace {
@@ -174,6 +175,43 @@ TEST(TransposeTest, RejectsBadModels) {
     // Reported by the interpreter, which compares computed and declared shapes.
     EXPECT_NE(test.error().find("declared"), std::string::npos) << test.error();
   }
+}
+
+// ---- int8 and int16 ---------------------------------------------------------
+
+template <typename T>
+void ExpectQuantizedTransposes(uint32_t seed) {
+  std::mt19937 rng(seed);
+  const testing::CopyQuantization q = testing::CopyQuantizationOf<T>();
+  const std::vector<int32_t> shape = {2, 3, 1, 4};
+  const std::vector<int32_t> perm = {3, 0, 2, 1};
+  const std::vector<T> in = testing::RandomQuantized<T>(rng, 24);
+  OpTester test(schema::OpCode::TRANSPOSE);
+  test.InputOf<T>(shape, in)
+      .Quantize({q.scale}, {q.zero_point})
+      .Output({4, 2, 1, 3}, testing::QuantizedTypeOf<T>())
+      .Quantize({q.scale}, {q.zero_point})
+      .Options(Perm(perm));
+  ASSERT_EQ(test.Run(kernels::kTranspose), Status::kOk) << test.error();
+  EXPECT_EQ(test.OutputAs<T>(0), ReferenceTranspose(in, shape, perm));
+}
+
+TEST(TransposeTest, Int8AndInt16) {
+  ExpectQuantizedTransposes<int8_t>(1);
+  ExpectQuantizedTransposes<int16_t>(2);
+}
+
+TEST(TransposeTest, RejectsQuantizationMismatch) {
+  testing::ExpectRejectsQuantizationMismatch(kernels::kTranspose,
+                                             [](bool quantized, float scale, int64_t zero_point) {
+                                               OpTester test(schema::OpCode::TRANSPOSE);
+                                               test.InputOf<int8_t>({2, 3}, std::vector<int8_t>(6))
+                                                   .Quantize({0.5f}, {-3})
+                                                   .Output({3, 2}, schema::TensorType::INT8);
+                                               if (quantized) test.Quantize({scale}, {zero_point});
+                                               test.Options(Perm({1, 0}));
+                                               return test;
+                                             });
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 
 #include "kernels/kernels.h"
 #include "tests/testing/op_tester.h"
+#include "tests/testing/quantized_copy_test_util.h"
 
 namespace ember {
 namespace {
@@ -164,6 +165,49 @@ TEST(UnpackTest, RejectsBadModels) {
     EXPECT_EQ(test.Run(kernels::kUnpack), Status::kInvalidModel) << "options type";
     EXPECT_NE(test.error().find("options must be PackOptions"), std::string::npos) << test.error();
   }
+}
+
+// ---- int8 and int16 ---------------------------------------------------------
+
+template <typename T>
+void ExpectQuantizedUnpacks(uint32_t seed) {
+  std::mt19937 rng(seed);
+  const testing::CopyQuantization q = testing::CopyQuantizationOf<T>();
+  const std::vector<int32_t> shape = {2, 3, 4};
+  const std::vector<T> in = testing::RandomQuantized<T>(rng, 24);
+  OpTester test(schema::OpCode::UNPACK);
+  test.InputOf<T>(shape, in).Quantize({q.scale}, {q.zero_point});
+  for (int i = 0; i < 3; ++i) {
+    test.Output({2, 4}, testing::QuantizedTypeOf<T>()).Quantize({q.scale}, {q.zero_point});
+  }
+  test.Options(Axis(1));
+  ASSERT_EQ(test.Run(kernels::kUnpack), Status::kOk) << test.error();
+  // The float reference moves the same values (exact in float).
+  const std::vector<float> in_floats(in.begin(), in.end());
+  for (int i = 0; i < 3; ++i) {
+    const std::vector<float> part = ReferencePart(in_floats, shape, 1, i);
+    EXPECT_EQ(test.OutputAs<T>(i), std::vector<T>(part.begin(), part.end())) << "output " << i;
+  }
+}
+
+TEST(UnpackTest, Int8AndInt16) {
+  ExpectQuantizedUnpacks<int8_t>(1);
+  ExpectQuantizedUnpacks<int16_t>(2);
+}
+
+TEST(UnpackTest, RejectsQuantizationMismatch) {
+  testing::ExpectRejectsQuantizationMismatch(kernels::kUnpack,
+                                             [](bool quantized, float scale, int64_t zero_point) {
+                                               OpTester test(schema::OpCode::UNPACK);
+                                               test.InputOf<int8_t>({2, 2}, {1, 2, 3, 4})
+                                                   .Quantize({0.5f}, {-3})
+                                                   .Output({2}, schema::TensorType::INT8)
+                                                   .Quantize({0.5f}, {-3})
+                                                   .Output({2}, schema::TensorType::INT8);
+                                               if (quantized) test.Quantize({scale}, {zero_point});
+                                               test.Options(Axis(0));
+                                               return test;
+                                             });
 }
 
 }  // namespace

@@ -1,0 +1,106 @@
+// Runs one model on a bare-metal Cortex-M: the model comes from a C array
+// (ember-convert --c-array, at build time), the interpreter works in one static
+// arena of the size the converter planned, and only the kernels the model uses
+// are registered (so only those are linked). Prints input 0's and output 0's
+// shape and output 0's bytes, and exits with 0 on success.
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "interpreter/interpreter.h"
+#include "kernels/kernels.h"
+#include "model_input.h"  // kModelInput[]: input 0's bytes (generated)
+#include "model.h"        // ember_firmware_model[], EMBER_FIRMWARE_ARENA_BYTES (generated)
+#include "semihosting.h"
+
+namespace {
+
+// The kernels the model uses (generated from its operators).
+constexpr size_t kKernelCount = 0
+#define EMBER_KERNEL_LIST_ENTRY(symbol) +1
+#include "model_kernels.inc"
+#undef EMBER_KERNEL_LIST_ENTRY
+    ;
+
+void Print(const char* format, ...) __attribute__((format(printf, 1, 2)));
+void Print(const char* format, ...) {
+  char line[160];
+  va_list args;
+  va_start(args, format);
+  vsnprintf(line, sizeof(line), format, args);
+  va_end(args);
+  semihosting_write(line);
+}
+
+// Errors go to the console. snprintf-style formatting only: newlib-nano
+// formats no floating-point numbers unless _printf_float is linked in.
+class ConsoleReporter : public ember::ErrorReporter {
+ public:
+  void Report(const char* format, va_list args) override {
+    char line[256];
+    vsnprintf(line, sizeof(line), format, args);
+    semihosting_write("error: ");
+    semihosting_write(line);
+    semihosting_write("\n");
+  }
+};
+
+ConsoleReporter reporter;
+alignas(16) uint8_t arena[EMBER_FIRMWARE_ARENA_BYTES];
+
+void PrintShape(const char* what, const ember::TensorView& view) {
+  Print("%s %s [", what, ember::TensorTypeName(view.type));
+  for (int32_t d = 0; d < view.rank; ++d) Print(d == 0 ? "%" PRId32 : ",%" PRId32, view.dim(d));
+  Print("]\n");
+}
+
+int Run() {
+  ember::OpResolver<kKernelCount> resolver;
+#define EMBER_KERNEL_LIST_ENTRY(symbol)                                  \
+  if (resolver.Add(ember::kernels::symbol) != ember::Status::kOk) return 1;
+#include "model_kernels.inc"
+#undef EMBER_KERNEL_LIST_ENTRY
+
+  ember::Model model;
+  ember::Status status =
+      ember::Model::Load(ember_firmware_model, ember_firmware_model_len, &reporter, &model);
+  if (status != ember::Status::kOk) return 1;
+  ember::Interpreter interpreter(model, resolver, arena, sizeof(arena), &reporter);
+  status = interpreter.AllocateTensors();
+  if (status != ember::Status::kOk) return 1;
+
+  ember::TensorView input = interpreter.input(0);
+  PrintShape("input", input);
+  if (input.bytes() != sizeof(kModelInput)) {
+    Print("input 0 holds %u bytes, the generated input %u\n", static_cast<unsigned>(input.bytes()),
+          static_cast<unsigned>(sizeof(kModelInput)));
+    return 1;
+  }
+  memcpy(input.data, kModelInput, sizeof(kModelInput));
+  status = interpreter.Invoke();
+  if (status != ember::Status::kOk) return 1;
+
+  const ember::TensorView output = interpreter.output(0);
+  PrintShape("output", output);
+  const uint8_t* bytes = output.data_as<const uint8_t>();
+  const size_t size = output.bytes();
+  const bool is_int8 = output.type == ember::TensorType::INT8;
+  for (size_t i = 0; i < size; ++i) {
+    if (i % 16 == 0) Print("output bytes:");
+    Print(" %d", is_int8 ? static_cast<int>(static_cast<int8_t>(bytes[i])) : bytes[i]);
+    if (i % 16 == 15 || i + 1 == size) Print("\n");
+  }
+  Print("arena %u of %u bytes, %u kernels\n", static_cast<unsigned>(interpreter.arena_used_bytes()),
+        static_cast<unsigned>(sizeof(arena)), static_cast<unsigned>(kKernelCount));
+  return 0;
+}
+
+}  // namespace
+
+int main() {
+  const int status = Run();
+  Print("firmware: %s\n", status == 0 ? "ok" : "failed");
+  return status;
+}

@@ -77,7 +77,7 @@ Status Prepare(OpContext& context) {
   QuantParams out_quant;
   if (quantized) {
     EMBER_RETURN_IF_ERROR(
-        ReadInt8Or16Quantization(context, context.output(0), "output 0", &out_quant));
+        ReadQuantizedActivation(context, context.output(0), "output 0", &out_quant));
   }
   int64_t axis_total = 0;
   for (int i = 0; i < context.num_inputs(); ++i) {
@@ -87,7 +87,7 @@ Status Prepare(OpContext& context) {
                       TensorTypeName(in.type), TensorTypeName(out_type));
     if (quantized) {
       QuantParams unused;
-      EMBER_RETURN_IF_ERROR(ReadInt8Or16Quantization(context, in, OperandName(true, i), &unused));
+      EMBER_RETURN_IF_ERROR(ReadQuantizedActivation(context, in, OperandName(true, i), &unused));
     } else {
       EMBER_RETURN_IF_ERROR(
           CheckCopyQuantization(context, in, OperandName(true, i), context.output(0), "output 0"));

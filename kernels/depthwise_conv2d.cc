@@ -14,7 +14,11 @@
 // Int8: int8 input and output quantized per tensor (scales and zero points
 // free), int8 filter quantized symmetrically per output channel (along
 // dimension 3) or per tensor, int32 bias at scale input_scale *
-// filter_scale[c]. See conv2d.cc for the requantization.
+// filter_scale[c]. See conv2d.cc for the requantization. EvalQuantized is
+// the reference loop; with depth_multiplier 1 int8 runs EvalInt8Fast
+// instead, same bits in a fraction of the instructions (int8_fast.h: chunks
+// of 8 contiguous channels, the input offset folded into the bias for
+// windows inside the image).
 //
 // Int16x8: int16 input and output quantized per tensor with zero point 0
 // (scales free), the filter as for int8, an int64 bias (TFLite Micro reads
@@ -88,7 +92,8 @@ Status PrepareOp(OpContext& context, bool int8_fast) {
   data->conv = conv;
   data->depth_multiplier = multiplier;
   // The fast path runs channels in contiguous chunks: multiplier 1 only.
-  data->int8_fast = kInt8FastPaths && int8_fast && input.type == TensorType::INT8 && multiplier == 1 ? 1 : 0;
+  data->int8_fast =
+      kInt8FastPaths && int8_fast && input.type == TensorType::INT8 && multiplier == 1 ? 1 : 0;
   return Status::kOk;
 }
 
@@ -250,9 +255,11 @@ void DepthwiseInt8Chunk(const OpData& data, const Int8DepthwiseShape& s, int32_t
     }
     bias[k] = s.bias != nullptr ? static_cast<uint32_t>(s.bias[c + k]) : 0;
     folded[k] = bias[k] + static_cast<uint32_t>(offset) * sum;
-    scales[k] = MakeInt8Scale(multipliers[(c + k) * data.quant.multiplier_stride]);
+    const QuantizedMultiplier& multiplier = multipliers[(c + k) * data.quant.multiplier_stride];
+    scales[k] = MakeInt8Scale(multiplier.multiplier, multiplier.shift);
   }
-  const Int8OutputStage stage = MakeInt8OutputStage(data.quant);
+  const Int8OutputStage stage = MakeInt8OutputStage(
+      data.quant.output_zero_point, data.quant.activation_min, data.quant.activation_max);
   const int32_t in_row_stride = s.in_w * channels;
   const int32_t tap_row_step = conv.dilation_h * in_row_stride;
   const int32_t tap_col_step = conv.dilation_w * channels;
@@ -289,7 +296,8 @@ void DepthwiseInt8Chunk(const OpData& data, const Int8DepthwiseShape& s, int32_t
             const int8_t* in_tap = in_batch + (y0 + ky * conv.dilation_h) * in_row_stride +
                                    (x0 + kx_begin * conv.dilation_w) * channels;
             const int8_t* tap = filter_c + (ky * s.filter_w + kx_begin) * channels;
-            for (int32_t kx = kx_begin; kx < kx_end; ++kx, in_tap += tap_col_step, tap += channels) {
+            for (int32_t kx = kx_begin; kx < kx_end;
+                 ++kx, in_tap += tap_col_step, tap += channels) {
               for (int k = 0; k < kChunk; ++k) {
                 acc[k] += static_cast<uint32_t>(static_cast<int16_t>(in_tap[k] + offset) * tap[k]);
               }
@@ -344,9 +352,8 @@ void EvalInt8(OpContext& context, const OpData& data) {
 }
 
 Status Eval(OpContext& context) {
-  return EvalWeighted<OpData>(context,
-                              {EvalFloat, EvalHybrid, EvalInt8,
-                               EvalQuantized<int16_t, int64_t, uint64_t>});
+  return EvalWeighted<OpData>(
+      context, {EvalFloat, EvalHybrid, EvalInt8, EvalQuantized<int16_t, int64_t, uint64_t>});
 }
 
 

@@ -77,18 +77,9 @@ void EvalQuantized(OpContext& context, const OpData& data) {
 
 Status Eval(OpContext& context) {
   const OpData& data = *context.op_data_as<OpData>();
-  switch (context.input(0).type) {
-    case TensorType::INT8:
-      EvalQuantized<int8_t, -128, 127>(context, data);
-      return Status::kOk;
-    case TensorType::INT16:
-      EvalQuantized<int16_t, -32768, 32767>(context, data);
-      return Status::kOk;
-    default:
-      break;
-  }
-  const float alpha = data.alpha;
-  return EvalUnaryFloat(context, [alpha](float x) { return x >= 0.0f ? x : alpha * x; });
+  return EvalFloatOrQuantized(context, EvalQuantized<int8_t, -128, 127>,
+                              EvalQuantized<int16_t, -32768, 32767>,
+                              [&data](float x) { return x >= 0.0f ? x : data.alpha * x; });
 }
 
 }  // namespace

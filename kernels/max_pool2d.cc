@@ -62,32 +62,13 @@ void EvalQuantized(OpContext& context, const QuantizedPool2DParams& data) {
 }
 
 Status Eval(OpContext& context) {
-  switch (context.input(0).type) {
-    case TensorType::FLOAT32:
-      EvalFloat(context, *context.op_data_as<Pool2DParams>());
-      return Status::kOk;
-    case TensorType::INT8:
-      EvalQuantized<int8_t>(context, *context.op_data_as<QuantizedPool2DParams>());
-      return Status::kOk;
-    case TensorType::INT16:
-      EvalQuantized<int16_t>(context, *context.op_data_as<QuantizedPool2DParams>());
-      return Status::kOk;
-    default:
-      break;
-  }
-  return EMBER_FAIL(context, Status::kUnsupported, "input type %s is not supported",
-                    TensorTypeName(context.input(0).type));
+  return EvalPool2D(context, EvalFloat, EvalQuantized<int8_t>, EvalQuantized<int16_t>);
 }
 
 Status PrepareInteger(OpContext& context) { return PrepareIntegerOnly(context, Prepare); }
 
 Status EvalInteger(OpContext& context) {
-  if (context.input(0).type == TensorType::INT16) {
-    EvalQuantized<int16_t>(context, *context.op_data_as<QuantizedPool2DParams>());
-  } else {
-    EvalQuantized<int8_t>(context, *context.op_data_as<QuantizedPool2DParams>());
-  }
-  return Status::kOk;
+  return EvalQuantizedPool2D(context, EvalQuantized<int8_t>, EvalQuantized<int16_t>);
 }
 
 }  // namespace

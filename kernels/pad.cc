@@ -120,7 +120,7 @@ Status Prepare(OpContext& context) {
                     TensorTypeName(in.type), TensorTypeName(declared.type));
   if (IsInt8OrInt16(in.type) && ScaleCount(declared.quantization) > 0) {
     QuantParams unused;
-    EMBER_RETURN_IF_ERROR(ReadInt8Or16Quantization(context, declared, "output 0", &unused));
+    EMBER_RETURN_IF_ERROR(ReadQuantizedActivation(context, declared, "output 0", &unused));
   }
   EMBER_RETURN_IF_ERROR(CheckCopyQuantization(context, in, "input 0", declared, "output 0"));
   const auto* options = context.op().options_as_PadOptions();

@@ -60,17 +60,8 @@ void EvalQuantized(OpContext& context, const OpData& data) {
 }
 
 Status Eval(OpContext& context) {
-  switch (context.input(0).type) {
-    case TensorType::INT8:
-      EvalQuantized<int8_t>(context, *context.op_data_as<OpData>());
-      return Status::kOk;
-    case TensorType::INT16:
-      EvalQuantized<int16_t>(context, *context.op_data_as<OpData>());
-      return Status::kOk;
-    default:
-      break;
-  }
-  return EvalUnaryFloat(context, [](float x) { return x < 0.0f ? 0.0f : x; });
+  return EvalFloatOrQuantized(context, EvalQuantized<int8_t>, EvalQuantized<int16_t>,
+                              [](float x) { return x < 0.0f ? 0.0f : x; });
 }
 
 }  // namespace

@@ -23,51 +23,17 @@
 namespace ember::kernels {
 namespace {
 
-struct OpData {
-  Int8SigmoidInput int8;
-  Int16SigmoidInput int16;
-};
-
 Status Prepare(OpContext& context) {
-  EMBER_RETURN_IF_ERROR(PrepareUnary(context, TypeBit(TensorType::FLOAT32) |
-                                                  TypeBit(TensorType::INT8) |
-                                                  TypeBit(TensorType::INT16)));
-  const TensorView input = context.input(0);
-  if (input.type == TensorType::FLOAT32) return Status::kOk;
-  auto* data = context.AllocateOpData<OpData>();
-  if (data == nullptr) return Status::kArenaTooSmall;
-  QuantParams in;
-  EMBER_RETURN_IF_ERROR(ReadQuantizedActivation(context, input, "input 0", &in));
-  if (input.type == TensorType::INT8) {
-    EMBER_RETURN_IF_ERROR(CheckFixedOutputQuantization(context, 1.0f / 128, "1/128", 0, "Tanh"));
-    data->int8 = MakeInt8SigmoidInput(in);
-    return Status::kOk;
-  }
-  EMBER_RETURN_IF_ERROR(CheckFixedOutputQuantization(context, 1.0f / 32768, "1/32768", 0, "Tanh"));
-  return MakeInt16SigmoidInput(context, in.scale, /*doubles_input=*/true, "Tanh", &data->int16);
+  return PrepareSigmoidOp(context, 1.0f / 128, "1/128", 0, /*doubles_input=*/true, "Tanh");
 }
 
 // gemmlowp's tanh of the Q4.27 input is in Q0.31; 2^-7 steps are the
 // output's.
 void EvalInt8(OpContext& context, const Int8SigmoidInput& in) {
-  const TensorView input = context.input(0);
-  const int8_t* x = input.data_as<const int8_t>();
-  int8_t* y = context.output(0).data_as<int8_t>();
-  const int64_t count = input.num_elements();
-  for (int64_t i = 0; i < count; ++i) {
-    const int32_t centered = x[i] - in.zero_point;
-    if (centered <= -in.radius) {
-      y[i] = -128;
-    } else if (centered >= in.radius) {
-      y[i] = 127;
-    } else {
-      const int32_t q31 = gemmlowp::tanh(gemmlowp::FixedPoint<int32_t, 4>::FromRaw(
-                                             Int8SigmoidInputQ4(centered, in)))
-                              .raw();
-      const int32_t value = gemmlowp::RoundingDivideByPOT(q31, 31 - 7);
-      y[i] = static_cast<int8_t>(value > 127 ? 127 : (value < -128 ? -128 : value));
-    }
-  }
+  EvalInt8Sigmoid(context, in, [](int32_t q4_27) {
+    const int32_t q31 = gemmlowp::tanh(gemmlowp::FixedPoint<int32_t, 4>::FromRaw(q4_27)).raw();
+    return gemmlowp::RoundingDivideByPOT(q31, 31 - 7);
+  });
 }
 
 // The rescaled input's magnitude indexes the table in steps of 2^8 (1/48 in
@@ -98,17 +64,7 @@ void EvalInt16(OpContext& context, const Int16SigmoidInput& in) {
 }
 
 Status Eval(OpContext& context) {
-  switch (context.input(0).type) {
-    case TensorType::INT8:
-      EvalInt8(context, context.op_data_as<OpData>()->int8);
-      return Status::kOk;
-    case TensorType::INT16:
-      EvalInt16(context, context.op_data_as<OpData>()->int16);
-      return Status::kOk;
-    default:
-      break;
-  }
-  return EvalUnaryFloat(context, [](float x) { return tanhf(x); });
+  return EvalSigmoidOp(context, EvalInt8, EvalInt16, [](float x) { return tanhf(x); });
 }
 
 }  // namespace

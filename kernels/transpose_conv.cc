@@ -82,8 +82,8 @@ Status PrepareQuantized(OpContext& context, schema::Activation activation, OpDat
   }
   QuantParams input_quant;
   QuantParams output_quant;
-  EMBER_RETURN_IF_ERROR(ReadInt8Or16Quantization(context, input, "input 0 (input)", &input_quant));
-  EMBER_RETURN_IF_ERROR(ReadInt8Or16Quantization(context, output, "output 0", &output_quant));
+  EMBER_RETURN_IF_ERROR(ReadQuantizedActivation(context, input, "input 0 (input)", &input_quant));
+  EMBER_RETURN_IF_ERROR(ReadQuantizedActivation(context, output, "output 0", &output_quant));
   uint32_t count = 0;
   EMBER_RETURN_IF_ERROR(
       ReadInt8WeightScales(context, filter, 0, "input 1 (filter)", "output channel", &count));

@@ -248,28 +248,6 @@ constexpr int64_t kMaxInt8WindowCells = int64_t{1} << 24;
 // The same for int16: 2^16 values of magnitude up to 2^15.
 constexpr int64_t kMaxInt16WindowCells = int64_t{1} << 16;
 
-// An int16 activation tensor (TFLite's 16x8 scheme): one scale, finite and at
-// least kMinScale, and zero point 0.
-inline Status ReadInt16Quantization(OpContext& context, const TensorView& view, const char* what,
-                                    QuantParams* out) {
-  const schema::Quantization* q = view.quantization;
-  const uint32_t scales = ScaleCount(q);
-  EMBER_CHECK_MODEL(context, scales == 1, "%s is int16 and needs 1 quantization scale, has %u",
-                    what, scales);
-  const float scale = q->scale()->Get(0);
-  const int64_t zero_point =
-      q->zero_point() != nullptr && q->zero_point()->size() > 0 ? q->zero_point()->Get(0) : 0;
-  EMBER_CHECK_MODEL(context, isfinite(scale) && scale >= kMinScale,
-                    "%s has quantization scale %g; it must be finite and at least 2^-28", what,
-                    static_cast<double>(scale));
-  EMBER_CHECK_MODEL(context, zero_point == 0,
-                    "%s is int16 and must have zero point 0 (symmetric), has %lld", what,
-                    static_cast<long long>(zero_point));
-  out->scale = scale;
-  out->zero_point = 0;
-  return Status::kOk;
-}
-
 // Both need every window to hold at least one input cell (the average
 // divides by that count). Windows are contiguous, so checking the first
 // window's end and the last window's start is enough; only explicit padding
@@ -374,6 +352,39 @@ inline Status PreparePool2D(OpContext& context, bool sums_windows) {
   params->pad_left = cols.pad_before;
   params->activation = activation;
   return Status::kOk;
+}
+
+// Eval of both pooling ops, given the op's int8 and int16 paths.
+using QuantizedPool2DEval = void (*)(OpContext&, const QuantizedPool2DParams&);
+
+// Integer-only Eval (input 0 is int8 or int16, as PrepareIntegerOnly
+// ensures): takes no float path, so none is linked.
+inline Status EvalQuantizedPool2D(OpContext& context, QuantizedPool2DEval eval_int8,
+                                  QuantizedPool2DEval eval_int16) {
+  const QuantizedPool2DParams& data = *context.op_data_as<QuantizedPool2DParams>();
+  if (context.input(0).type == TensorType::INT16) {
+    eval_int16(context, data);
+  } else {
+    eval_int8(context, data);
+  }
+  return Status::kOk;
+}
+
+// Full Eval: the float32 path or EvalQuantizedPool2D, by input 0's type.
+inline Status EvalPool2D(OpContext& context, void (*eval_float)(OpContext&, const Pool2DParams&),
+                         QuantizedPool2DEval eval_int8, QuantizedPool2DEval eval_int16) {
+  switch (context.input(0).type) {
+    case TensorType::FLOAT32:
+      eval_float(context, *context.op_data_as<Pool2DParams>());
+      return Status::kOk;
+    case TensorType::INT8:
+    case TensorType::INT16:
+      return EvalQuantizedPool2D(context, eval_int8, eval_int16);
+    default:
+      break;
+  }
+  return EMBER_FAIL(context, Status::kUnsupported, "input type %s is not supported",
+                    TensorTypeName(context.input(0).type));
 }
 
 }  // namespace ember::kernels

@@ -10,34 +10,44 @@
 //
 //   bias + sum w * (x + input_offset) = (bias + input_offset * sum w) + sum w * x
 //
-// For a window wholly inside the image (and for every row of
-// FullyConnected) sum w runs over all the channel's weights: the fast paths
+// For a window wholly inside the image (and for FullyConnected with more
+// than one row) sum w runs over all the channel's weights: the fast paths
 // take it once per output channel and Eval, fold it into the bias, and the
 // inner loops multiply raw int8 values. Windows that cross the padding keep
 // the offset per element over their in-image taps (a padded cell is a real
-// 0, not the zero point). Nothing is kept between Evals, so the fast paths
-// need no more arena than the reference ones.
+// 0, not the zero point), as does a single FullyConnected row (summing the
+// weights would cost as much). Nothing is kept between Evals, so the fast
+// paths need no more arena than the reference ones.
+//
+// Folding saves an add and a sign extension per input value in the inner
+// loops of scalar cores (KWS on a Cortex-M4: 19% fewer instructions than
+// without it). GCC's x86 vectorizer handles the per-element offset better
+// (int16 products become pmaddwd, int8 ones do not), so x86 hosts give up
+// some of their speed here (KWS: 23% more instructions than with the offset
+// everywhere): the cores the runtime is for come first. bench/INT8_KERNELS.md
+// has the numbers.
 //
 // Blocking. The loops run over output channels in blocks of kInt8Block with
 // the pixels (or rows) inside: the block's folded biases and requantization
 // constants are computed once, each input value loaded feeds kInt8Block
 // scalar accumulators, and the weights run contiguously (a filter row
-// kw * Cin long in Conv2D, a weight row in FullyConnected). Four
-// accumulators fit the registers of a Cortex-M0+/M4; on bigger cores
-// compilers vectorize the same loops.
+// kw * Cin long in Conv2D, a weight row in FullyConnected). The block is
+// what the registers of a Cortex-M hold; on bigger cores compilers
+// vectorize the same loops. DepthwiseConv2D runs chunks of 8 channels.
 //
 // Requantization. ScaleInt8Sum is TFLite's MultiplyByQuantizedMultiplier
 // rewritten as a single rounding of a 64-bit product with per-channel
 // constants (the derivation is beside it); the tests compare the two over
 // the whole range of sums and shifts.
+//
+// This header needs no gemmlowp (the tests include it): multipliers come in
+// as QuantizedMultiplier's two fields.
 #ifndef EMBER_KERNELS_INTERNAL_INT8_FAST_H_
 #define EMBER_KERNELS_INTERNAL_INT8_FAST_H_
 
 #include <stdint.h>
 
 #include "interpreter/kernel.h"
-#include "kernels/internal/conv_shapes.h"
-#include "kernels/internal/quantization.h"
 
 // EMBER_INT8_FAST_PATHS=0 builds the ops with their reference loops only:
 // the same results from less code (about 15 KB less for the three ops at
@@ -50,8 +60,16 @@ namespace ember::kernels {
 
 constexpr bool kInt8FastPaths = EMBER_INT8_FAST_PATHS;
 
-// Output channels per block (accumulators in the inner loops).
+// Output channels per block (accumulators in the inner loops) of Conv2D and
+// FullyConnected: 4, but 2 on ARMv6-M (Cortex-M0/M0+/M1), whose 8 low
+// registers do not hold 4 accumulators with their weight pointers (GCC's
+// inner loop there: 7.5 instructions per multiply-add with 4, 5 with 2).
+// Channels left over run in a block of 2, then singly.
+#if defined(__ARM_ARCH_6M__)
+constexpr int kInt8Block = 2;
+#else
 constexpr int kInt8Block = 4;
+#endif
 
 // One channel's multiplier, ready for ScaleInt8Sum.
 struct Int8Scale {
@@ -59,16 +77,18 @@ struct Int8Scale {
   int64_t negative_fix;  // 2^31 with a right shift, else 0
   int32_t multiplier;    // Q31 mantissa
   int32_t left_shift;
-  int32_t total_shift;   // 31 + right shift
+  int32_t total_shift;  // 31 + right shift
 };
 
-inline Int8Scale MakeInt8Scale(QuantizedMultiplier m) {
-  const int32_t right_shift = m.shift > 0 ? 0 : -m.shift;  // 0..31
+// From a QuantizedMultiplier's multiplier (a Q31 mantissa, or 0) and shift
+// (-31..30).
+inline Int8Scale MakeInt8Scale(int32_t multiplier, int32_t shift) {
+  const int32_t right_shift = shift > 0 ? 0 : -shift;
   Int8Scale s;
   s.round = (int64_t{1} << 30) + (right_shift > 0 ? int64_t{1} << (30 + right_shift) : 0);
   s.negative_fix = right_shift > 0 ? int64_t{1} << 31 : 0;
-  s.multiplier = m.multiplier;
-  s.left_shift = m.shift > 0 ? m.shift : 0;
+  s.multiplier = multiplier;
+  s.left_shift = shift > 0 ? shift : 0;
   s.total_shift = 31 + right_shift;
   return s;
 }
@@ -106,9 +126,9 @@ struct Int8OutputStage {
   int32_t high;
 };
 
-inline Int8OutputStage MakeInt8OutputStage(const Int8WeightedParams& params) {
-  return {params.output_zero_point, params.activation_min - params.output_zero_point,
-          params.activation_max - params.output_zero_point};
+inline Int8OutputStage MakeInt8OutputStage(int32_t zero_point, int32_t activation_min,
+                                           int32_t activation_max) {
+  return {zero_point, activation_min - zero_point, activation_max - zero_point};
 }
 
 // Requantize(sum, ...) of quantization.h.
@@ -118,15 +138,24 @@ inline int8_t RequantizeInt8(uint32_t sum, const Int8Scale& scale, const Int8Out
   return static_cast<int8_t>(value + out.zero_point);
 }
 
+// On ARMv6-M the dot products below stay out of line: inlined into the loops
+// around them, GCC runs out of the 8 low registers and spills their
+// pointers (7.5 instructions per multiply-add instead of 5).
+#if defined(__ARM_ARCH_6M__) && defined(__GNUC__)
+#define EMBER_INT8_DOTS_ATTRIBUTES __attribute__((noinline))
+#else
+#define EMBER_INT8_DOTS_ATTRIBUTES
+#endif
+
 // acc[j] += sum over i < n of (x[i] + offset) * w[j * w_stride + i], for
-// j < kBlock (kInt8Block or 1), in wrapping 32-bit arithmetic. Without
+// j < kBlock (4, 2 or 1), in wrapping 32-bit arithmetic. Without
 // kOffset the offset is 0 and not added. x[i] + offset lies in
-// [-255, 255] and is taken as int16: compilers then vectorize the products
-// as 16-bit multiply-adds (x86's pmaddwd), which they do not for int8 * int8.
+// [-255, 255]; taken as int16 it lets compilers vectorize the products as
+// 16-bit multiply-adds (x86's pmaddwd).
 template <int kBlock, bool kOffset>
-inline void AccumulateInt8Dots(const int8_t* x, const int8_t* w, int32_t w_stride, int32_t n,
+EMBER_INT8_DOTS_ATTRIBUTES inline void AccumulateInt8Dots(const int8_t* x, const int8_t* w, int32_t w_stride, int32_t n,
                                int32_t offset, uint32_t* acc) {
-  static_assert(kBlock == 4 || kBlock == 1, "blocks of 4 or 1");
+  static_assert(kBlock == 4 || kBlock == 2 || kBlock == 1, "blocks of 4, 2 or 1");
   if constexpr (kBlock == 4) {
     const int8_t* w0 = w;
     const int8_t* w1 = w0 + w_stride;
@@ -147,6 +176,18 @@ inline void AccumulateInt8Dots(const int8_t* x, const int8_t* w, int32_t w_strid
     acc[1] = a1;
     acc[2] = a2;
     acc[3] = a3;
+  } else if constexpr (kBlock == 2) {
+    const int8_t* w0 = w;
+    const int8_t* w1 = w0 + w_stride;
+    uint32_t a0 = acc[0];
+    uint32_t a1 = acc[1];
+    for (int32_t i = 0; i < n; ++i) {
+      const int16_t xi = kOffset ? static_cast<int16_t>(x[i] + offset) : x[i];
+      a0 += static_cast<uint32_t>(xi * w0[i]);
+      a1 += static_cast<uint32_t>(xi * w1[i]);
+    }
+    acc[0] = a0;
+    acc[1] = a1;
   } else {
     (void)w_stride;
     uint32_t a0 = acc[0];
@@ -179,7 +220,8 @@ struct InteriorRange {
 
 inline InteriorRange ComputeInteriorRange(int32_t outputs, int32_t size, int32_t taps,
                                           int32_t stride, int32_t dilation, int32_t pad) {
-  const int64_t first = (int64_t{pad} + stride - 1) / stride;  // pad >= 0
+  // pad >= 0, stride >= 1 and taps >= 1 (Prepare's checks).
+  const int64_t first = (int64_t{pad} + stride - 1) / stride;
   const int64_t last_start = int64_t{size} - 1 - int64_t{taps - 1} * dilation + pad;
   const int64_t end = last_start < 0 ? 0 : last_start / stride + 1;
   InteriorRange range;
@@ -188,15 +230,20 @@ inline InteriorRange ComputeInteriorRange(int32_t outputs, int32_t size, int32_t
   return range;
 }
 
-// ValidTaps, without its divisions when dilation is 1.
+// The taps [*begin, *end) of a window starting at `start` whose cells
+// start + k * dilation fall inside [0, size): conv_shapes.h's ValidTaps,
+// without divisions when dilation is 1.
 inline void ValidTapRange(int32_t start, int32_t size, int32_t taps, int32_t dilation,
                           int32_t* begin, int32_t* end) {
-  if (dilation != 1) {
-    ValidTaps(start, size, taps, dilation, begin, end);
-    return;
+  int32_t first = 0;
+  int32_t last = 0;
+  if (dilation == 1) {
+    first = start < 0 ? -start : 0;
+    last = size - start;
+  } else {
+    first = start < 0 ? (-start + dilation - 1) / dilation : 0;
+    last = start >= size ? 0 : (size - start + dilation - 1) / dilation;
   }
-  int32_t first = start < 0 ? -start : 0;
-  int32_t last = size - start;
   if (last > taps) last = taps;
   if (last < 0) last = 0;
   if (first > last) first = last;

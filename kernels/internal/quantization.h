@@ -9,9 +9,9 @@
 //  - At Eval, x * M is SaturatingRoundingDoublingHighMul(x << left, mantissa)
 //    followed by a rounding right shift (gemmlowp's fixed-point primitives).
 //
-// Also the Prepare-time checks of int8 quantization parameters the kernels
-// share: activations quantized per tensor, weights symmetrically per tensor
-// or per channel.
+// Also the Prepare-time checks of quantization parameters the kernels share:
+// int8 and int16 activations quantized per tensor (int16 symmetrically),
+// int8 weights symmetrically per tensor or per channel.
 #ifndef EMBER_KERNELS_INTERNAL_QUANTIZATION_H_
 #define EMBER_KERNELS_INTERNAL_QUANTIZATION_H_
 
@@ -107,6 +107,36 @@ inline Status ReadInt8Quantization(OpContext& context, const TensorView& view, c
   out->scale = scale;
   out->zero_point = static_cast<int32_t>(zero_point);
   return Status::kOk;
+}
+
+// An int16 activation tensor (TFLite's 16x8 scheme): one scale, finite and at
+// least kMinScale, and zero point 0.
+inline Status ReadInt16Quantization(OpContext& context, const TensorView& view, const char* what,
+                                    QuantParams* out) {
+  const schema::Quantization* q = view.quantization;
+  const uint32_t scales = ScaleCount(q);
+  EMBER_CHECK_MODEL(context, scales == 1, "%s is int16 and needs 1 quantization scale, has %u",
+                    what, scales);
+  const float scale = q->scale()->Get(0);
+  const int64_t zero_point =
+      q->zero_point() != nullptr && q->zero_point()->size() > 0 ? q->zero_point()->Get(0) : 0;
+  EMBER_CHECK_MODEL(context, isfinite(scale) && scale >= kMinScale,
+                    "%s has quantization scale %g; it must be finite and at least 2^-28", what,
+                    static_cast<double>(scale));
+  EMBER_CHECK_MODEL(context, zero_point == 0,
+                    "%s is int16 and must have zero point 0 (symmetric), has %lld", what,
+                    static_cast<long long>(zero_point));
+  out->scale = scale;
+  out->zero_point = 0;
+  return Status::kOk;
+}
+
+// The quantization of an int8 or int16 activation tensor `view` (named `what`
+// in messages), by its type: ReadInt8Quantization or ReadInt16Quantization.
+inline Status ReadQuantizedActivation(OpContext& context, const TensorView& view, const char* what,
+                                      QuantParams* out) {
+  if (view.type == TensorType::INT8) return ReadInt8Quantization(context, view, what, out);
+  return ReadInt16Quantization(context, view, what, out);
 }
 
 // Int8 weights (`what`, e.g. "input 1 (filter)") quantized symmetrically:

@@ -10,7 +10,6 @@
 #ifndef EMBER_KERNELS_INTERNAL_QUANTIZED_COPY_H_
 #define EMBER_KERNELS_INTERNAL_QUANTIZED_COPY_H_
 
-#include <math.h>
 #include <stdint.h>
 
 #include "interpreter/kernel.h"
@@ -21,30 +20,6 @@ namespace ember::kernels {
 
 inline bool IsInt8OrInt16(TensorType type) {
   return type == TensorType::INT8 || type == TensorType::INT16;
-}
-
-// The quantization of an int8 or int16 activation tensor `view` (named `what`
-// in messages): one finite scale of at least 2^-28; an int8 zero point in
-// [-128, 127], an int16 zero point of 0.
-inline Status ReadInt8Or16Quantization(OpContext& context, const TensorView& view, const char* what,
-                                       QuantParams* out) {
-  if (view.type == TensorType::INT8) return ReadInt8Quantization(context, view, what, out);
-  const schema::Quantization* q = view.quantization;
-  const uint32_t scales = ScaleCount(q);
-  EMBER_CHECK_MODEL(context, scales == 1, "%s is int16 and needs 1 quantization scale, has %u",
-                    what, static_cast<unsigned>(scales));
-  const float scale = q->scale()->Get(0);
-  const int64_t zero_point =
-      q->zero_point() != nullptr && q->zero_point()->size() > 0 ? q->zero_point()->Get(0) : 0;
-  EMBER_CHECK_MODEL(context, isfinite(scale) && scale >= kMinScale,
-                    "%s has quantization scale %g; it must be finite and at least 2^-28", what,
-                    static_cast<double>(scale));
-  EMBER_CHECK_MODEL(context, zero_point == 0,
-                    "%s is int16 and must have zero point 0 (symmetric), has %lld", what,
-                    static_cast<long long>(zero_point));
-  out->scale = scale;
-  out->zero_point = 0;
-  return Status::kOk;
 }
 
 // Smallest and largest value of an int8 or int16 tensor.

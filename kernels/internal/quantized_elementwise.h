@@ -2,7 +2,8 @@
 // Maximum, Minimum, Relu, Relu6, LeakyRelu, Logistic, Tanh, HardSwish):
 // reading and checking their operands' quantization, and the input rescaling
 // of TFLite Micro's fixed-point Logistic and Tanh (int8: a Q4.27 input for
-// gemmlowp's logistic/tanh; int16: an index into a sigmoid table).
+// gemmlowp's logistic/tanh; int16: an index into a sigmoid table) with
+// their shared Prepare and Eval dispatch.
 //
 // Conventions (TFLite's): int8 tensors are quantized per tensor with any
 // zero point; int16 tensors per tensor and symmetrically (zero point 0).
@@ -15,35 +16,12 @@
 #include "interpreter/kernel.h"
 #include "interpreter/tensor.h"
 #include "kernels/internal/quantization.h"
+#include "kernels/internal/unary.h"
 
 namespace ember::kernels {
 
 inline bool IsQuantizedType(TensorType type) {
   return type == TensorType::INT8 || type == TensorType::INT16;
-}
-
-// The int8 or int16 quantization of an activation tensor `view` (named
-// `what` in messages): one finite scale of at least 2^-28; an int8 zero
-// point in [-128, 127], an int16 zero point of 0.
-inline Status ReadQuantizedActivation(OpContext& context, const TensorView& view, const char* what,
-                                      QuantParams* out) {
-  if (view.type == TensorType::INT8) return ReadInt8Quantization(context, view, what, out);
-  const schema::Quantization* q = view.quantization;
-  const uint32_t scales = ScaleCount(q);
-  EMBER_CHECK_MODEL(context, scales == 1, "%s is int16 and needs 1 quantization scale, has %u",
-                    what, scales);
-  const float scale = q->scale()->Get(0);
-  const int64_t zero_point =
-      q->zero_point() != nullptr && q->zero_point()->size() > 0 ? q->zero_point()->Get(0) : 0;
-  EMBER_CHECK_MODEL(context, isfinite(scale) && scale >= kMinScale,
-                    "%s has quantization scale %g; it must be finite and at least 2^-28", what,
-                    static_cast<double>(scale));
-  EMBER_CHECK_MODEL(context, zero_point == 0,
-                    "%s is int16 and must have zero point 0 (symmetric), has %lld", what,
-                    static_cast<long long>(zero_point));
-  out->scale = scale;
-  out->zero_point = 0;
-  return Status::kOk;
 }
 
 // Checks that output 0 has the fixed quantization an op's integer arithmetic
@@ -73,6 +51,26 @@ inline Status CheckSameQuantization(OpContext& context, int index, const char* w
                     TensorTypeName(context.output(0).type), op, what, static_cast<double>(in.scale),
                     in.zero_point, static_cast<double>(out.scale), out.zero_point);
   return Status::kOk;
+}
+
+// Eval of a float32, int8 or int16 elementwise op whose int8 and int16 paths
+// share the op data `Data` (Relu, Relu6, LeakyRelu): `eval_int8` or
+// `eval_int16` on it, or `float_function` elementwise.
+template <typename Data, typename FloatFunction>
+Status EvalFloatOrQuantized(OpContext& context, void (*eval_int8)(OpContext&, const Data&),
+                            void (*eval_int16)(OpContext&, const Data&),
+                            FloatFunction float_function) {
+  switch (context.input(0).type) {
+    case TensorType::INT8:
+      eval_int8(context, *context.op_data_as<Data>());
+      return Status::kOk;
+    case TensorType::INT16:
+      eval_int16(context, *context.op_data_as<Data>());
+      return Status::kOk;
+    default:
+      break;
+  }
+  return EvalUnaryFloat(context, float_function);
 }
 
 // ---- Int8 Logistic and Tanh -------------------------------------------------
@@ -112,6 +110,28 @@ inline Int8SigmoidInput MakeInt8SigmoidInput(QuantParams input) {
 // (Eval only: the shift cannot overflow there).
 inline int32_t Int8SigmoidInputQ4(int32_t centered, const Int8SigmoidInput& in) {
   return MultiplyByQuantizedMultiplier(centered, {in.multiplier, in.left_shift});
+}
+
+// Eval of int8 Logistic and Tanh: inputs at least the radius from the zero
+// point saturate to -128 or 127; `function` maps the others' Q4.27 value to
+// the output value, which is then clamped to int8.
+template <typename Function>
+void EvalInt8Sigmoid(OpContext& context, const Int8SigmoidInput& in, Function function) {
+  const TensorView input = context.input(0);
+  const int8_t* x = input.data_as<const int8_t>();
+  int8_t* y = context.output(0).data_as<int8_t>();
+  const int64_t count = input.num_elements();
+  for (int64_t i = 0; i < count; ++i) {
+    const int32_t centered = x[i] - in.zero_point;
+    if (centered <= -in.radius) {
+      y[i] = -128;
+    } else if (centered >= in.radius) {
+      y[i] = 127;
+    } else {
+      const int32_t value = function(Int8SigmoidInputQ4(centered, in));
+      y[i] = static_cast<int8_t>(value > 127 ? 127 : (value < -128 ? -128 : value));
+    }
+  }
 }
 
 // ---- Int16 Logistic and Tanh ------------------------------------------------
@@ -197,6 +217,59 @@ inline Status MakeInt16SigmoidInput(OpContext& context, float input_scale, bool 
 inline int32_t RescaleInt16SigmoidInput(int16_t q, const Int16SigmoidInput& in) {
   const int32_t round = in.right_shift > 0 ? int32_t{1} << (in.right_shift - 1) : 0;
   return (q * in.multiplier + round) >> in.right_shift;
+}
+
+// ---- Logistic and Tanh -----------------------------------------------------
+
+// Their op data: the rescaling of an int8 or int16 input.
+struct SigmoidOpData {
+  Int8SigmoidInput int8;
+  Int16SigmoidInput int16;
+};
+
+// Prepare of Logistic and Tanh (`op`, for messages): a float32, int8 or
+// int16 input; a quantized output must have the fixed quantization of the
+// op's integer result (int8: `int8_scale`, written `int8_scale_text`, and
+// `int8_zero_point`; int16: 2^-15 and 0). `doubles_input`: the op reads the
+// sigmoid table at twice the input (Tanh).
+inline Status PrepareSigmoidOp(OpContext& context, float int8_scale, const char* int8_scale_text,
+                               int32_t int8_zero_point, bool doubles_input, const char* op) {
+  EMBER_RETURN_IF_ERROR(PrepareUnary(context, TypeBit(TensorType::FLOAT32) |
+                                                  TypeBit(TensorType::INT8) |
+                                                  TypeBit(TensorType::INT16)));
+  const TensorView input = context.input(0);
+  if (input.type == TensorType::FLOAT32) return Status::kOk;
+  auto* data = context.AllocateOpData<SigmoidOpData>();
+  if (data == nullptr) return Status::kArenaTooSmall;
+  QuantParams in;
+  EMBER_RETURN_IF_ERROR(ReadQuantizedActivation(context, input, "input 0", &in));
+  if (input.type == TensorType::INT8) {
+    EMBER_RETURN_IF_ERROR(
+        CheckFixedOutputQuantization(context, int8_scale, int8_scale_text, int8_zero_point, op));
+    data->int8 = MakeInt8SigmoidInput(in);
+    return Status::kOk;
+  }
+  EMBER_RETURN_IF_ERROR(CheckFixedOutputQuantization(context, 1.0f / 32768, "1/32768", 0, op));
+  return MakeInt16SigmoidInput(context, in.scale, doubles_input, op, &data->int16);
+}
+
+// Eval of Logistic and Tanh: the op's int8 or int16 path on the op data, or
+// `float_function` elementwise.
+template <typename FloatFunction>
+Status EvalSigmoidOp(OpContext& context, void (*eval_int8)(OpContext&, const Int8SigmoidInput&),
+                     void (*eval_int16)(OpContext&, const Int16SigmoidInput&),
+                     FloatFunction float_function) {
+  switch (context.input(0).type) {
+    case TensorType::INT8:
+      eval_int8(context, context.op_data_as<SigmoidOpData>()->int8);
+      return Status::kOk;
+    case TensorType::INT16:
+      eval_int16(context, context.op_data_as<SigmoidOpData>()->int16);
+      return Status::kOk;
+    default:
+      break;
+  }
+  return EvalUnaryFloat(context, float_function);
 }
 
 }  // namespace ember::kernels

@@ -85,9 +85,9 @@ inline Status PrepareReduce(OpContext& context, ReduceTypes types, ReduceOpData*
   }
   if (IsInt8OrInt16(in.type)) {
     QuantParams unused;
-    EMBER_RETURN_IF_ERROR(ReadInt8Or16Quantization(context, in, "input 0", &unused));
+    EMBER_RETURN_IF_ERROR(ReadQuantizedActivation(context, in, "input 0", &unused));
     EMBER_RETURN_IF_ERROR(
-        ReadInt8Or16Quantization(context, context.output(0), "output 0", &unused));
+        ReadQuantizedActivation(context, context.output(0), "output 0", &unused));
   }
   const auto* options = context.op().options_as_ReducerOptions();
   EMBER_CHECK_MODEL(context, options != nullptr, "ReducerOptions are required, found %s",
@@ -144,8 +144,8 @@ inline Status PrepareReduce(OpContext& context, ReduceTypes types, ReduceOpData*
 inline Status PrepareQuantizedMeanOrSum(OpContext& context, bool mean, ReduceOpData* data) {
   QuantParams in;
   QuantParams out;
-  EMBER_RETURN_IF_ERROR(ReadInt8Or16Quantization(context, context.input(0), "input 0", &in));
-  EMBER_RETURN_IF_ERROR(ReadInt8Or16Quantization(context, context.output(0), "output 0", &out));
+  EMBER_RETURN_IF_ERROR(ReadQuantizedActivation(context, context.input(0), "input 0", &in));
+  EMBER_RETURN_IF_ERROR(ReadQuantizedActivation(context, context.output(0), "output 0", &out));
   QuantizedMultiplier m =
       QuantizeMultiplier(static_cast<double>(in.scale) / static_cast<double>(out.scale));
   const int64_t n = data->plan.reduced_count;

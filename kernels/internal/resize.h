@@ -45,7 +45,7 @@ inline Status PrepareResize(OpContext& context, bool allow_int16, ResizeFlags* o
   }
   if (in.type != TensorType::FLOAT32) {
     QuantParams unused;
-    EMBER_RETURN_IF_ERROR(ReadInt8Or16Quantization(context, in, "input 0", &unused));
+    EMBER_RETURN_IF_ERROR(ReadQuantizedActivation(context, in, "input 0", &unused));
     EMBER_RETURN_IF_ERROR(CheckCopyQuantization(context, in, "input 0", out, "output 0"));
   }
   EMBER_CHECK_MODEL(context, in.rank == 4, "input 0 must be rank 4 (NHWC), is rank %d", in.rank);

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "kernels/internal/int8_fast.h"
 #include "kernels/kernels.h"
 #include "tests/testing/int16_test_util.h"
 #include "tests/testing/kernel_reference.h"
@@ -658,6 +659,260 @@ TEST(Conv2dTest, Int8MatchesTflmPerChannelRelu6) { ExpectMatchesTflm("conv2d_per
 
 TEST(Conv2dTest, Int8MatchesTflmPerTensorDilated) {
   ExpectMatchesTflm("conv2d_per_tensor_dilated");
+}
+
+// ---- Int8 fast path against the reference loop --------------------------------
+// kConv2d runs int8 through its fast path (kernels/internal/int8_fast.h: the
+// input offset folded into the bias inside the image, blocks of 4 output
+// channels, one-rounding requantization); PrepareConv2dInt8Reference makes
+// the same op run the reference loop. They must agree bit for bit on every
+// shape and quantization, so the sweeps below use wide random quantization
+// (zero points over all of int8, multipliers from 2^-24 to 2^4, zero
+// weight scales) and the full int8 range, weights -128 included.
+
+// TFLite Micro's MultiplyByQuantizedMultiplier as it is written there
+// (gemmlowp's SaturatingRoundingDoublingHighMul, then RoundingDivideByPOT),
+// the left shift wrapping as in Ember's reference.
+int32_t TfliteMultiplyByQuantizedMultiplier(int32_t x, int32_t multiplier, int32_t shift) {
+  const int left_shift = shift > 0 ? shift : 0;
+  const int right_shift = shift > 0 ? 0 : -shift;
+  const int32_t a = static_cast<int32_t>(static_cast<uint32_t>(x) << left_shift);
+  const bool overflow = a == multiplier && a == INT32_MIN;
+  const int64_t ab = int64_t{a} * multiplier;
+  const int32_t nudge = ab >= 0 ? (1 << 30) : (1 - (1 << 30));
+  const int32_t high =
+      overflow ? INT32_MAX : static_cast<int32_t>((ab + nudge) / (int64_t{1} << 31));
+  const int32_t mask = static_cast<int32_t>((int64_t{1} << right_shift) - 1);
+  const int32_t remainder = high & mask;
+  const int32_t threshold = (mask >> 1) + (high < 0 ? 1 : 0);
+  return (high >> right_shift) + (remainder > threshold ? 1 : 0);
+}
+
+TEST(Conv2dTest, Int8FastRequantizationMatchesTflite) {
+  // ScaleInt8Sum against TFLite's arithmetic for every shift a multiplier
+  // can have (-31..30), mantissas at the ends of [2^30, 2^31) and random
+  // ones, 0, and sums over all of int32.
+  std::mt19937 rng(99);
+  std::vector<int32_t> sums = {0,         1,          -1,           2,          -2,
+                               INT32_MAX, INT32_MIN,  1 << 30,      -(1 << 30), (1 << 30) + 1,
+                               1 << 20,   -(1 << 20), INT32_MIN + 1};
+  std::uniform_int_distribution<int32_t> any(INT32_MIN, INT32_MAX);
+  std::uniform_int_distribution<int32_t> small(-300000, 300000);
+  for (int i = 0; i < 300; ++i) sums.push_back(any(rng));
+  for (int i = 0; i < 300; ++i) sums.push_back(small(rng));
+  std::uniform_int_distribution<int32_t> mantissa(1 << 30, INT32_MAX);
+  int64_t checked = 0;
+  for (int32_t shift = -31; shift <= 30; ++shift) {
+    std::vector<int32_t> multipliers = {0, 1 << 30, (1 << 30) + 1, INT32_MAX - 1, INT32_MAX};
+    for (int i = 0; i < 12; ++i) multipliers.push_back(mantissa(rng));
+    for (int32_t multiplier : multipliers) {
+      const kernels::Int8Scale scale = kernels::MakeInt8Scale(multiplier, shift);
+      for (int32_t sum : sums) {
+        ASSERT_EQ(kernels::ScaleInt8Sum(static_cast<uint32_t>(sum), scale),
+                  TfliteMultiplyByQuantizedMultiplier(sum, multiplier, shift))
+            << "sum " << sum << " multiplier " << multiplier << " shift " << shift;
+        ++checked;
+      }
+    }
+  }
+  EXPECT_GT(checked, 500000);
+}
+
+Kernel Conv2dInt8Reference() {
+  return {kernels::kConv2d.op, kernels::kConv2d.name, kernels::PrepareConv2dInt8Reference,
+          kernels::kConv2d.eval};
+}
+
+// Quantization for comparing the two paths: anything valid, not just what
+// calibration makes.
+struct WideInt8Quantization {
+  float input_scale;
+  int input_zp;
+  std::vector<float> filter_scales;
+  float output_scale;
+  int output_zp;
+};
+
+WideInt8Quantization RandomWideInt8Quantization(std::mt19937& rng, int filter_scales) {
+  std::uniform_real_distribution<float> unit(0.0f, 1.0f);
+  std::uniform_int_distribution<int> zero_point(-128, 127);
+  WideInt8Quantization q;
+  q.input_scale = 0.001f + unit(rng);
+  q.input_zp = zero_point(rng);
+  for (int i = 0; i < filter_scales; ++i) {
+    q.filter_scales.push_back(rng() % 16 == 0 ? 0.0f : 0.0005f + 0.05f * unit(rng));
+  }
+  // input scale * filter scale / output scale from 2^-24 to 2^4 (for the
+  // largest filter scale; the others are up to 100x smaller).
+  const float largest = *std::max_element(q.filter_scales.begin(), q.filter_scales.end());
+  const float multiplier =
+      std::ldexp(0.5f + 0.5f * unit(rng), std::uniform_int_distribution<int>(-23, 4)(rng));
+  q.output_scale = q.input_scale * (largest > 0.0f ? largest : 0.01f) / multiplier;
+  q.output_zp = zero_point(rng);
+  return q;
+}
+
+// Biases of every size, now and then the ends of int32.
+std::vector<int32_t> RandomWideBias(std::mt19937& rng, int count) {
+  std::vector<int32_t> bias;
+  for (int i = 0; i < count; ++i) {
+    const uint32_t kind = rng() % 8;
+    bias.push_back(kind == 0   ? INT32_MIN
+                   : kind == 1 ? INT32_MAX
+                   : kind < 5  ? std::uniform_int_distribution<int32_t>(-3000, 3000)(rng)
+                               : std::uniform_int_distribution<int32_t>(-(1 << 24), 1 << 24)(rng));
+  }
+  return bias;
+}
+
+// Counts the outputs of the comparisons below strictly between -128 and 127
+// (neither clamped nor saturated), which carry the rounding.
+struct OutputSpread {
+  int inside = 0;
+  int total = 0;
+
+  void Add(const std::vector<int8_t>& values) {
+    for (int8_t v : values) inside += v > -128 && v < 127 ? 1 : 0;
+    total += static_cast<int>(values.size());
+  }
+};
+
+// Runs case c with the fast path and with the reference loop on the same
+// random data and expects the same bytes. The filter is a constant or
+// (constant_filter false) an arena tensor fed at run time.
+void ExpectInt8FastMatchesReference(const ConvCase& c, std::mt19937& rng, bool per_channel,
+                                    bool constant_filter, OutputSpread* spread) {
+  SCOPED_TRACE(c.Describe() + (per_channel ? " per-channel" : " per-tensor") +
+               (constant_filter ? "" : " arena filter"));
+  const auto [out_h, out_w, pad_top, pad_left] = Geometry(c);
+  (void)pad_top;
+  (void)pad_left;
+  const WideInt8Quantization q = RandomWideInt8Quantization(rng, per_channel ? c.out_c : 1);
+  const auto input =
+      RandomInts<int8_t>(rng, static_cast<size_t>(c.batch) * c.in_h * c.in_w * c.in_c, -128, 127);
+  const auto filter = RandomInts<int8_t>(
+      rng, static_cast<size_t>(c.out_c) * c.filter_h * c.filter_w * c.in_c, -128, 127);
+  const auto bias = RandomWideBias(rng, c.out_c);
+  std::vector<float> bias_scales;
+  for (float scale : q.filter_scales) bias_scales.push_back(q.input_scale * scale);
+
+  auto run = [&](const Kernel& kernel, std::vector<int8_t>* out) {
+    OpTester test(schema::OpCode::CONV_2D);
+    test.InputOf<int8_t>({c.batch, c.in_h, c.in_w, c.in_c}, input)
+        .Quantize({q.input_scale}, {q.input_zp})
+        .InputOf<int8_t>({c.out_c, c.filter_h, c.filter_w, c.in_c}, filter, constant_filter)
+        .Quantize(q.filter_scales, std::vector<int64_t>(q.filter_scales.size(), 0), 0);
+    if (c.bias) {
+      test.InputOf<int32_t>({c.out_c}, bias, true)
+          .Quantize(bias_scales, std::vector<int64_t>(bias_scales.size(), 0), 0);
+    } else {
+      test.AbsentInput();
+    }
+    test.Output({c.batch, out_h, out_w, c.out_c}, schema::TensorType::INT8)
+        .Quantize({q.output_scale}, {q.output_zp})
+        .Options(ConvOptions(c.padding, c.stride_h, c.stride_w, c.dilation_h, c.dilation_w,
+                             c.activation, c.explicit_padding));
+    ASSERT_EQ(test.Run(kernel), Status::kOk) << test.error();
+    *out = test.OutputAs<int8_t>(0);
+  };
+  std::vector<int8_t> fast;
+  std::vector<int8_t> reference;
+  ASSERT_NO_FATAL_FAILURE(run(kernels::kConv2d, &fast));
+  ASSERT_NO_FATAL_FAILURE(run(Conv2dInt8Reference(), &reference));
+  ASSERT_EQ(fast.size(), static_cast<size_t>(c.batch) * out_h * out_w * c.out_c);
+  EXPECT_EQ(fast, reference);
+  spread->Add(fast);
+}
+
+TEST(Conv2dTest, Int8FastPathMatchesReferenceLoopOverSweep) {
+  // The geometry sweep: 1x1 to 7x6 images, 1x1 to 3x3 filters, strides,
+  // dilations, SAME/VALID/EXPLICIT padding (windows inside the image, on
+  // its edges and wholly in the padding), 1..7 input and 1..6 output
+  // channels (blocks of 4, 2 and 1), batch 1 and 2.
+  int index = 0;
+  OutputSpread spread;
+  Sweep([&](const ConvCase& c, std::mt19937& rng) {
+    ExpectInt8FastMatchesReference(c, rng, index % 2 == 0, index % 5 != 0, &spread);
+    ++index;
+  });
+  // Most outputs are not clamped, so the comparison sees the rounding.
+  EXPECT_GE(spread.inside, spread.total / 2) << spread.inside << " of " << spread.total;
+  RecordProperty("outputs_not_clamped",
+                 std::to_string(spread.inside) + " of " + std::to_string(spread.total));
+}
+
+TEST(Conv2dTest, Int8FastPathMatchesReferenceLoopWithManyChannels) {
+  // Several blocks of output channels plus a remainder, longer dot
+  // products, batch 3 and bigger images with a real interior.
+  std::mt19937 rng(2024);
+  const int channels[][2] = {{8, 4}, {13, 9}, {16, 12}, {3, 17}, {32, 7}, {1, 8}};
+  const int filters[][2] = {{1, 1}, {3, 3}, {5, 2}, {10, 4}};
+  const schema::Padding paddings[] = {schema::Padding::SAME, schema::Padding::VALID,
+                                      schema::Padding::EXPLICIT};
+  int index = 0;
+  OutputSpread spread;
+  for (const auto& ch : channels) {
+    for (const auto& filter : filters) {
+      for (schema::Padding padding : paddings) {
+        ConvCase c;
+        c.batch = 1 + index % 3;
+        c.in_h = 9 + index % 4;
+        c.in_w = 6 + index % 5;
+        c.in_c = ch[0];
+        c.out_c = ch[1];
+        c.filter_h = filter[0];
+        c.filter_w = filter[1];
+        c.stride_h = 1 + index % 2;
+        c.stride_w = 1 + (index / 2) % 3;
+        c.dilation_h = index % 7 == 3 ? 2 : 1;
+        c.dilation_w = index % 5 == 2 ? 2 : 1;
+        c.padding = padding;
+        if (padding == schema::Padding::EXPLICIT) {
+          c.explicit_padding = {index % 4, (index / 4) % 3, (index / 2) % 3, index % 2};
+        }
+        c.bias = index % 4 != 3;
+        c.activation = index % 3 == 0 ? schema::Activation::RELU6 : schema::Activation::NONE;
+        ExpectInt8FastMatchesReference(c, rng, index % 2 == 1, index % 4 != 1, &spread);
+        ++index;
+      }
+    }
+  }
+  EXPECT_GE(spread.inside, spread.total / 2) << spread.inside << " of " << spread.total;
+  RecordProperty("outputs_not_clamped",
+                 std::to_string(spread.inside) + " of " + std::to_string(spread.total));
+}
+
+TEST(Conv2dTest, Int8FastPathSumsWrapLikeReferenceLoop) {
+  // A 1x1 convolution over 70,000 input channels of q = 127 at zero point
+  // -128 (x + offset = 255) with weights 127: the sums pass 2^31 and wrap
+  // in both paths (TFLite's int32 sums wrap on its targets). Two pixels, so
+  // the fast path folds the offset into the bias.
+  const int in_c = 70000;
+  const std::vector<int8_t> input(2 * in_c, 127);
+  std::vector<int8_t> filter(2 * in_c, 127);
+  for (int i = in_c; i < 2 * in_c; i += 3) filter[i] = -128;
+  auto run = [&](const Kernel& kernel, std::vector<int8_t>* out) {
+    OpTester test(schema::OpCode::CONV_2D);
+    test.InputOf<int8_t>({1, 1, 2, in_c}, input)
+        .Quantize({1.0f}, {-128})
+        .InputOf<int8_t>({2, 1, 1, in_c}, filter, true)
+        .Quantize({1.0f / 1024, 1.0f / 4096}, {0, 0}, 0)
+        .InputOf<int32_t>({2}, {0, -7}, true)
+        .Output({1, 1, 2, 2}, schema::TensorType::INT8)
+        .Quantize({1.0f}, {3})
+        .Options(ConvOptions(schema::Padding::VALID));
+    ASSERT_EQ(test.Run(kernel), Status::kOk) << test.error();
+    *out = test.OutputAs<int8_t>(0);
+  };
+  std::vector<int8_t> fast;
+  std::vector<int8_t> reference;
+  ASSERT_NO_FATAL_FAILURE(run(kernels::kConv2d, &fast));
+  ASSERT_NO_FATAL_FAILURE(run(Conv2dInt8Reference(), &reference));
+  EXPECT_EQ(fast, reference);
+  // Channel 0: 70,000 * 255 * 127 = 2,266,950,000 wraps to -2,028,017,296,
+  // so both give -128 where exact sums would give 127.
+  EXPECT_EQ(fast[0], -128);
+  EXPECT_EQ(fast[2], -128);
 }
 
 // A valid int8 conv to break one piece at a time.

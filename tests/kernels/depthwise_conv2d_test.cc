@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "kernels/internal/int8_fast.h"
 #include "kernels/kernels.h"
 #include "tests/testing/int16_test_util.h"
 #include "tests/testing/kernel_reference.h"
@@ -550,6 +551,180 @@ TEST(DepthwiseConv2dTest, Int8MatchesTflmMultiplier2Relu) {
 
 TEST(DepthwiseConv2dTest, Int8MatchesTflmStride2Valid) {
   ExpectMatchesTflm("depthwise_conv2d_stride2_valid");
+}
+
+// ---- Int8 fast path against the reference loop --------------------------------
+// kDepthwiseConv2d runs int8 with depth_multiplier 1 through its fast path
+// (kernels/internal/int8_fast.h: chunks of 8 channels, the input offset
+// folded into the bias inside the image, one-rounding requantization);
+// PrepareDepthwiseConv2dInt8Reference makes the same op run the reference
+// loop. They must agree bit for bit; the data and quantization are wide
+// (zero points over all of int8, multipliers from 2^-24 to 2^4, zero
+// weight scales, weights -128 included). Other multipliers take the
+// reference loop in both.
+
+Kernel DepthwiseInt8Reference() {
+  return {kernels::kDepthwiseConv2d.op, kernels::kDepthwiseConv2d.name,
+          kernels::PrepareDepthwiseConv2dInt8Reference, kernels::kDepthwiseConv2d.eval};
+}
+
+// Quantization for comparing the two paths: anything valid, not just what
+// calibration makes.
+struct WideInt8Quantization {
+  float input_scale;
+  int input_zp;
+  std::vector<float> filter_scales;
+  float output_scale;
+  int output_zp;
+};
+
+WideInt8Quantization RandomWideInt8Quantization(std::mt19937& rng, int filter_scales) {
+  std::uniform_real_distribution<float> unit(0.0f, 1.0f);
+  std::uniform_int_distribution<int> zero_point(-128, 127);
+  WideInt8Quantization q;
+  q.input_scale = 0.001f + unit(rng);
+  q.input_zp = zero_point(rng);
+  for (int i = 0; i < filter_scales; ++i) {
+    q.filter_scales.push_back(rng() % 16 == 0 ? 0.0f : 0.0005f + 0.05f * unit(rng));
+  }
+  const float largest = *std::max_element(q.filter_scales.begin(), q.filter_scales.end());
+  const float multiplier =
+      std::ldexp(0.5f + 0.5f * unit(rng), std::uniform_int_distribution<int>(-23, 4)(rng));
+  q.output_scale = q.input_scale * (largest > 0.0f ? largest : 0.01f) / multiplier;
+  q.output_zp = zero_point(rng);
+  return q;
+}
+
+// Biases of every size, now and then the ends of int32.
+std::vector<int32_t> RandomWideBias(std::mt19937& rng, int count) {
+  std::vector<int32_t> bias;
+  for (int i = 0; i < count; ++i) {
+    const uint32_t kind = rng() % 8;
+    bias.push_back(kind == 0   ? INT32_MIN
+                   : kind == 1 ? INT32_MAX
+                   : kind < 5  ? std::uniform_int_distribution<int32_t>(-3000, 3000)(rng)
+                               : std::uniform_int_distribution<int32_t>(-(1 << 24), 1 << 24)(rng));
+  }
+  return bias;
+}
+
+// Counts the outputs strictly between -128 and 127 (neither clamped nor
+// saturated), which carry the rounding.
+struct OutputSpread {
+  int inside = 0;
+  int total = 0;
+
+  void Add(const std::vector<int8_t>& values) {
+    for (int8_t v : values) inside += v > -128 && v < 127 ? 1 : 0;
+    total += static_cast<int>(values.size());
+  }
+};
+
+// Runs case c with the fast path and with the reference loop on the same
+// random data and expects the same bytes. The filter is a constant or
+// (constant_filter false) an arena tensor fed at run time.
+void ExpectInt8FastMatchesReference(const DepthwiseCase& c, std::mt19937& rng, bool per_channel,
+                                    bool constant_filter, OutputSpread* spread) {
+  SCOPED_TRACE(c.Describe() + (per_channel ? " per-channel" : " per-tensor") +
+               (constant_filter ? "" : " arena filter"));
+  const auto [out_h, out_w, pad_top, pad_left] = Geometry(c);
+  (void)pad_top;
+  (void)pad_left;
+  const int out_c = c.in_c * c.multiplier;
+  const WideInt8Quantization q = RandomWideInt8Quantization(rng, per_channel ? out_c : 1);
+  const auto input =
+      RandomInts<int8_t>(rng, static_cast<size_t>(c.batch) * c.in_h * c.in_w * c.in_c, -128, 127);
+  const auto filter =
+      RandomInts<int8_t>(rng, static_cast<size_t>(c.filter_h) * c.filter_w * out_c, -128, 127);
+  const auto bias = RandomWideBias(rng, out_c);
+  std::vector<float> bias_scales;
+  for (float scale : q.filter_scales) bias_scales.push_back(q.input_scale * scale);
+
+  auto run = [&](const Kernel& kernel, std::vector<int8_t>* out) {
+    OpTester test(schema::OpCode::DEPTHWISE_CONV_2D);
+    test.InputOf<int8_t>({c.batch, c.in_h, c.in_w, c.in_c}, input)
+        .Quantize({q.input_scale}, {q.input_zp})
+        .InputOf<int8_t>({1, c.filter_h, c.filter_w, out_c}, filter, constant_filter)
+        .Quantize(q.filter_scales, std::vector<int64_t>(q.filter_scales.size(), 0), 3);
+    if (c.bias) {
+      test.InputOf<int32_t>({out_c}, bias, true)
+          .Quantize(bias_scales, std::vector<int64_t>(bias_scales.size(), 0), 0);
+    } else {
+      test.AbsentInput();
+    }
+    test.Output({c.batch, out_h, out_w, out_c}, schema::TensorType::INT8)
+        .Quantize({q.output_scale}, {q.output_zp})
+        .Options(DepthwiseOptions(c.padding, c.multiplier, c.stride_h, c.stride_w, c.dilation_h,
+                                  c.dilation_w, c.activation, c.explicit_padding));
+    ASSERT_EQ(test.Run(kernel), Status::kOk) << test.error();
+    *out = test.OutputAs<int8_t>(0);
+  };
+  std::vector<int8_t> fast;
+  std::vector<int8_t> reference;
+  ASSERT_NO_FATAL_FAILURE(run(kernels::kDepthwiseConv2d, &fast));
+  ASSERT_NO_FATAL_FAILURE(run(DepthwiseInt8Reference(), &reference));
+  ASSERT_EQ(fast.size(), static_cast<size_t>(c.batch) * out_h * out_w * out_c);
+  EXPECT_EQ(fast, reference);
+  spread->Add(fast);
+}
+
+TEST(DepthwiseConv2dTest, Int8FastPathMatchesReferenceLoopOverSweep) {
+  // The geometry sweep (windows inside the image, on its edges and wholly
+  // in the padding; batch 1 and 2), with depth_multiplier 1 for most cases
+  // and 9..23 channels for some: a chunk of 8 or two plus single channels.
+  int index = 0;
+  OutputSpread spread;
+  Sweep([&](const DepthwiseCase& c, std::mt19937& rng) {
+    DepthwiseCase fast = c;
+    if (index % 4 != 3) fast.multiplier = 1;
+    if (index % 3 == 1) fast.in_c = 9 + (index * 7) % 15;
+    ExpectInt8FastMatchesReference(fast, rng, index % 2 == 0, index % 5 != 0, &spread);
+    ++index;
+  });
+  EXPECT_GE(spread.inside, spread.total / 2) << spread.inside << " of " << spread.total;
+  RecordProperty("outputs_not_clamped",
+                 std::to_string(spread.inside) + " of " + std::to_string(spread.total));
+}
+
+TEST(DepthwiseConv2dTest, Int8FastPathMatchesReferenceLoopWithManyChannels) {
+  // KWS-like layers (3x3 SAME over 64 channels), bigger images with a real
+  // interior, batch 3, channel counts around the chunk size.
+  std::mt19937 rng(808);
+  const int channels[] = {8, 16, 17, 31, 64, 3};
+  const int filters[][2] = {{3, 3}, {5, 5}, {1, 1}, {2, 4}};
+  const schema::Padding paddings[] = {schema::Padding::SAME, schema::Padding::VALID,
+                                      schema::Padding::EXPLICIT};
+  int index = 0;
+  OutputSpread spread;
+  for (int in_c : channels) {
+    for (const auto& filter : filters) {
+      for (schema::Padding padding : paddings) {
+        DepthwiseCase c;
+        c.batch = 1 + index % 3;
+        c.in_h = 10 + index % 4;
+        c.in_w = 5 + index % 3;
+        c.in_c = in_c;
+        c.multiplier = 1;
+        c.filter_h = filter[0];
+        c.filter_w = filter[1];
+        c.stride_h = 1 + index % 2;
+        c.stride_w = 1 + (index / 2) % 2;
+        c.dilation_h = index % 7 == 3 ? 2 : 1;
+        c.dilation_w = index % 5 == 2 ? 3 : 1;
+        c.padding = padding;
+        if (padding == schema::Padding::EXPLICIT) {
+          c.explicit_padding = {index % 3, (index / 3) % 4, (index / 2) % 2, index % 4};
+        }
+        c.bias = index % 4 != 2;
+        c.activation = index % 3 == 1 ? schema::Activation::RELU : schema::Activation::NONE;
+        ExpectInt8FastMatchesReference(c, rng, index % 2 == 0, index % 4 != 1, &spread);
+        ++index;
+      }
+    }
+  }
+  EXPECT_GE(spread.inside, spread.total / 2) << spread.inside << " of " << spread.total;
+  RecordProperty("outputs_not_clamped",
+                 std::to_string(spread.inside) + " of " + std::to_string(spread.total));
 }
 
 OpTester Int8Depthwise(std::vector<float> filter_scales, int filter_axis,

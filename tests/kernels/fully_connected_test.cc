@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "kernels/internal/int8_fast.h"
 #include "kernels/kernels.h"
 #include "tests/testing/int16_test_util.h"
 #include "tests/testing/kernel_reference.h"
@@ -385,6 +386,188 @@ TEST(FullyConnectedTest, Int8MatchesReferenceOverSweep) {
     }
   }
   EXPECT_GE(exact, total * 99 / 100) << exact << " of " << total << " exact";
+}
+
+// ---- Int8 fast path against the reference loop --------------------------------
+// kFullyConnected runs int8 through its fast path (kernels/internal/
+// int8_fast.h: blocks of 4 weight rows, the input offset folded into the
+// bias when there are several input rows, one-rounding requantization);
+// PrepareFullyConnectedInt8Reference makes the same op run the reference
+// loop. They must agree bit for bit, on wide data and quantization (zero
+// points over all of int8, multipliers from 2^-24 to 2^4, zero weight
+// scales, weights -128 included).
+
+Kernel FullyConnectedInt8Reference() {
+  return {kernels::kFullyConnected.op, kernels::kFullyConnected.name,
+          kernels::PrepareFullyConnectedInt8Reference, kernels::kFullyConnected.eval};
+}
+
+// Quantization for comparing the two paths: anything valid, not just what
+// calibration makes.
+struct WideInt8Quantization {
+  float input_scale;
+  int input_zp;
+  std::vector<float> weight_scales;
+  float output_scale;
+  int output_zp;
+};
+
+WideInt8Quantization RandomWideInt8Quantization(std::mt19937& rng, int weight_scales) {
+  std::uniform_real_distribution<float> unit(0.0f, 1.0f);
+  std::uniform_int_distribution<int> zero_point(-128, 127);
+  WideInt8Quantization q;
+  q.input_scale = 0.001f + unit(rng);
+  q.input_zp = zero_point(rng);
+  for (int i = 0; i < weight_scales; ++i) {
+    q.weight_scales.push_back(rng() % 16 == 0 ? 0.0f : 0.0005f + 0.05f * unit(rng));
+  }
+  const float largest = *std::max_element(q.weight_scales.begin(), q.weight_scales.end());
+  const float multiplier =
+      std::ldexp(0.5f + 0.5f * unit(rng), std::uniform_int_distribution<int>(-23, 4)(rng));
+  q.output_scale = q.input_scale * (largest > 0.0f ? largest : 0.01f) / multiplier;
+  q.output_zp = zero_point(rng);
+  return q;
+}
+
+// Biases of every size, now and then the ends of int32.
+std::vector<int32_t> RandomWideBias(std::mt19937& rng, int count) {
+  std::vector<int32_t> bias;
+  for (int i = 0; i < count; ++i) {
+    const uint32_t kind = rng() % 8;
+    bias.push_back(kind == 0   ? INT32_MIN
+                   : kind == 1 ? INT32_MAX
+                   : kind < 5  ? std::uniform_int_distribution<int32_t>(-3000, 3000)(rng)
+                               : std::uniform_int_distribution<int32_t>(-(1 << 24), 1 << 24)(rng));
+  }
+  return bias;
+}
+
+// Runs one int8 FullyConnected with the fast path and with the reference
+// loop and returns both outputs.
+struct Int8FcCase {
+  std::vector<int32_t> input_shape;
+  int out = 0;
+  bool bias = true;
+  bool per_channel = true;
+  bool constant_weights = true;
+  bool keep_num_dims = false;
+  schema::Activation activation = schema::Activation::NONE;
+};
+
+void RunInt8FastAndReference(const Int8FcCase& c, const std::vector<int8_t>& input,
+                             const std::vector<int8_t>& weights,
+                             const std::vector<int32_t>& bias_values, const WideInt8Quantization& q,
+                             std::vector<int8_t>* fast, std::vector<int8_t>* reference) {
+  const int in = c.input_shape.back();
+  int rows = 1;
+  for (size_t d = 0; d + 1 < c.input_shape.size(); ++d) rows *= c.input_shape[d];
+  std::vector<int32_t> out_shape = {rows, c.out};
+  if (c.keep_num_dims) {
+    out_shape = c.input_shape;
+    out_shape.back() = c.out;
+  }
+  auto run = [&](const Kernel& kernel, std::vector<int8_t>* out) {
+    OpTester test(schema::OpCode::FULLY_CONNECTED);
+    test.InputOf<int8_t>(c.input_shape, input)
+        .Quantize({q.input_scale}, {q.input_zp})
+        .InputOf<int8_t>({c.out, in}, weights, c.constant_weights)
+        .Quantize(q.weight_scales, std::vector<int64_t>(q.weight_scales.size(), 0), 0);
+    if (c.bias) {
+      test.InputOf<int32_t>({c.out}, bias_values, true);
+    } else {
+      test.AbsentInput();
+    }
+    test.Output(out_shape, schema::TensorType::INT8)
+        .Quantize({q.output_scale}, {q.output_zp})
+        .Options(FcOptions(c.activation, c.keep_num_dims));
+    ASSERT_EQ(test.Run(kernel), Status::kOk) << test.error();
+    *out = test.OutputAs<int8_t>(0);
+  };
+  ASSERT_NO_FATAL_FAILURE(run(kernels::kFullyConnected, fast));
+  ASSERT_NO_FATAL_FAILURE(run(FullyConnectedInt8Reference(), reference));
+  ASSERT_EQ(fast->size(), static_cast<size_t>(rows) * c.out);
+}
+
+TEST(FullyConnectedTest, Int8FastPathMatchesReferenceLoopOverSweep) {
+  // 1 row (the offset added per element) and several (folded into the
+  // bias), input lengths from 1 to 700, outputs in blocks of 4 plus blocks
+  // of 2 and single ones, keep_num_dims, arena weights.
+  std::mt19937 rng(4242);
+  const std::vector<std::vector<int32_t>> leading = {{}, {1}, {2}, {3}, {2, 3}, {360}};
+  const int in_sizes[] = {1, 3, 8, 17, 64, 256, 700};
+  const int out_sizes[] = {1, 4, 5, 7, 10, 33};
+  const schema::Activation activations[] = {schema::Activation::NONE, schema::Activation::RELU,
+                                            schema::Activation::RELU6,
+                                            schema::Activation::RELU_N1_TO_1};
+  int index = 0;
+  int inside = 0;
+  int total = 0;
+  for (const auto& lead : leading) {
+    for (int in : in_sizes) {
+      for (int out : out_sizes) {
+        if (lead.size() == 1 && lead[0] == 360 && in > 64) continue;  // keeps the run short
+        Int8FcCase c;
+        c.input_shape = lead;
+        c.input_shape.push_back(in);
+        c.out = out;
+        c.bias = index % 3 != 0;
+        c.per_channel = index % 2 == 0;
+        c.constant_weights = index % 5 != 2;
+        c.keep_num_dims = !lead.empty() && index % 4 == 1;
+        c.activation = activations[(index / 2) % 4];
+        ++index;
+        int rows = 1;
+        for (int32_t d : lead) rows *= d;
+        SCOPED_TRACE("rows " + std::to_string(rows) + " in " + std::to_string(in) + " out " +
+                     std::to_string(out) + (c.per_channel ? " per-channel" : " per-tensor") +
+                     (c.bias ? " bias " : " nobias ") + schema::EnumNameActivation(c.activation) +
+                     (c.constant_weights ? "" : " arena weights") +
+                     (c.keep_num_dims ? " keep_num_dims" : ""));
+        const WideInt8Quantization q = RandomWideInt8Quantization(rng, c.per_channel ? out : 1);
+        const auto input = RandomInts<int8_t>(rng, static_cast<size_t>(rows) * in, -128, 127);
+        const auto weights = RandomInts<int8_t>(rng, static_cast<size_t>(out) * in, -128, 127);
+        const auto bias_values = RandomWideBias(rng, out);
+        std::vector<int8_t> fast;
+        std::vector<int8_t> reference;
+        ASSERT_NO_FATAL_FAILURE(
+            RunInt8FastAndReference(c, input, weights, bias_values, q, &fast, &reference));
+        EXPECT_EQ(fast, reference);
+        for (int8_t v : fast) inside += v > -128 && v < 127 ? 1 : 0;
+        total += static_cast<int>(fast.size());
+      }
+    }
+  }
+  // Most outputs are not clamped, so the comparison sees the rounding.
+  EXPECT_GE(inside, total / 2) << inside << " of " << total;
+  RecordProperty("outputs_not_clamped", std::to_string(inside) + " of " + std::to_string(total));
+}
+
+TEST(FullyConnectedTest, Int8FastPathSumsWrapLikeReferenceLoop) {
+  // 70,000 inputs of q = 127 at zero point -128 (x + offset = 255) against
+  // weights of 127: 70,000 * 255 * 127 = 2,266,950,000 passes 2^31 and wraps
+  // to -2,028,017,296 in both paths (TFLite's int32 sums wrap on its
+  // targets), with one row (offset per element) and two (folded).
+  const int in = 70000;
+  std::vector<int8_t> weights(2 * in, 127);
+  for (int i = in; i < 2 * in; i += 3) weights[i] = -128;
+  WideInt8Quantization q;
+  q.input_scale = 1.0f;
+  q.input_zp = -128;
+  q.weight_scales = {1.0f / 1024, 1.0f / 4096};
+  q.output_scale = 1.0f;
+  q.output_zp = 3;
+  for (int rows : {1, 2}) {
+    SCOPED_TRACE("rows " + std::to_string(rows));
+    Int8FcCase c;
+    c.input_shape = {rows, in};
+    c.out = 2;
+    std::vector<int8_t> fast;
+    std::vector<int8_t> reference;
+    ASSERT_NO_FATAL_FAILURE(RunInt8FastAndReference(c, std::vector<int8_t>(rows * in, 127), weights,
+                                                    {0, -7}, q, &fast, &reference));
+    EXPECT_EQ(fast, reference);
+    EXPECT_EQ(fast[0], -128);  // exact sums would give 127
+  }
 }
 
 TEST(FullyConnectedTest, Int8InfersOutputShape) {

@@ -206,9 +206,13 @@ for core_entry in "m4f|Cortex-M4F|-M mps2-an386" \
   echo
   echo "== $core_name (QEMU ${machine#-M }), instructions per Invoke()"
   printf "%-10s %14s %16s %15s %18s\n" model ember ember_reference tflm_reference "flash fast / ref"
-  models=("kws_int8|kws_ref_model|kws_int8_rng1|tflm_m4_kws.elf" "ad_int8|ad01_int8|ad_int8_rng1|tflm_m4_ad.elf")
-  # Float32 on the M4F's FPU, for int8 against float on the same core.
-  [[ $core == m4f ]] && models+=("kws_f32|kws_hybrid_dequantized_fp32|kws_float_rng1|-")
+  models=("kws_int8|kws_ref_model|kws_int8_rng1|tflm_m4_kws.elf")
+  # The M0+ toolchain's 256 KB of flash do not hold AD's 266 KB of weights.
+  # Float32 runs on the M4F's FPU: int8 against float on the same core.
+  if [[ $core == m4f ]]; then
+    models+=("ad_int8|ad01_int8|ad_int8_rng1|tflm_m4_ad.elf"
+      "kws_f32|kws_hybrid_dequantized_fp32|kws_float_rng1|-")
+  fi
   for entry in "${models[@]}"; do
     IFS='|' read -r name model input tflm_elf <<<"$entry"
     elf=$(firmware "$core" fast "$tflite/models/$model.tflite" "$tflite/inputs/$input.npy")

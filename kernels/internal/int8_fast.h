@@ -50,8 +50,8 @@
 #include "interpreter/kernel.h"
 
 // EMBER_INT8_FAST_PATHS=0 builds the ops with their reference loops only:
-// the same results from less code (about 15 KB less for the three ops at
-// -O3 on a Cortex-M4), at 2.5x the instructions.
+// the same results from less code (about 19 KB less for the three ops at
+// -O3 on a Cortex-M4F), at about 3x the instructions (bench/INT8_KERNELS.md).
 #ifndef EMBER_INT8_FAST_PATHS
 #define EMBER_INT8_FAST_PATHS 1
 #endif

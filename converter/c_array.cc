@@ -23,11 +23,10 @@ std::string CArrayHeader(const std::vector<uint8_t>& model, const std::string& n
   text += "// used in place, and the arena the interpreter needs (scratch included):\n";
   text += "//   alignas(16) static uint8_t arena[" + upper + "_ARENA_BYTES];\n";
   text += "#ifndef " + upper + "_MODEL_H_\n#define " + upper + "_MODEL_H_\n\n";
-  text += "#include <stddef.h>\n\n";
+  // C11 spells alignas as a macro from <stdalign.h>; C++11 has the keyword.
+  text += "#include <stddef.h>\n#ifndef __cplusplus\n#include <stdalign.h>\n#endif\n\n";
   text += "#define " + upper + "_ARENA_BYTES " + std::to_string(arena_bytes) + "\n\n";
-  text += "#ifdef __cplusplus\n#define EMBER_ALIGN16 alignas(16)\n#else\n";
-  text += "#define EMBER_ALIGN16 _Alignas(16)\n#endif\n\n";
-  text += "EMBER_ALIGN16 const unsigned char " + name + "_model[] = {";
+  text += "alignas(16) const unsigned char " + name + "_model[] = {";
   char byte[8];
   for (size_t i = 0; i < model.size(); ++i) {
     if (i % 12 == 0) text += "\n   ";

@@ -3,8 +3,9 @@
 # Installs only what is missing, so it is cheap to run again.
 #
 #   tools/setup-deps.sh           host build and tests
-#   tools/setup-deps.sh --cross   also the bare-metal ARM toolchain (toolchains/,
-#                                 examples/firmware) and QEMU to run its images;
+#   tools/setup-deps.sh --cross   also the cross toolchains of toolchains/
+#                                 (bare-metal ARM, aarch64 and riscv64 Linux)
+#                                 and QEMU to run their code;
 #                                 EMBER_SETUP_CROSS=1 does the same
 set -euo pipefail
 
@@ -23,12 +24,14 @@ packages=(
   libprotobuf-dev protobuf-compiler
   libgtest-dev libbenchmark-dev
   python3-numpy python3-sklearn python3-protobuf
+  libonnx-dev libonnx-testdata
 )
-# Cortex-M cross builds: GCC, newlib (-nano) and libstdc++ for arm-none-eabi;
-# qemu-system-arm runs the images (tests/firmware).
+# Cross builds: GCC, newlib (-nano) and libstdc++ for arm-none-eabi, with
+# qemu-system-arm to run Cortex-M images (tests/firmware); GCC for aarch64 and
+# riscv64 Linux, with qemu-user to run their test binaries (tests/cross).
 if [ "$cross" = 1 ]; then
   packages+=(gcc-arm-none-eabi libnewlib-arm-none-eabi libstdc++-arm-none-eabi-newlib
-             qemu-system-arm)
+             qemu-system-arm g++-aarch64-linux-gnu g++-riscv64-linux-gnu qemu-user)
 fi
 
 missing=()

@@ -37,9 +37,39 @@ check "truncated .pb: no output" test ! -e "$tmp/t.ember"
 check "convert digits" test $? = 0
 check "report: planned arena" grep -q "planned arena: [0-9]" "$tmp/report"
 check "report: parameters" grep -q "parameters: 3818" "$tmp/report"
-check "c array: aligned model" grep -q "EMBER_ALIGN16 const unsigned char digits_model\[\]" "$tmp/digits.h"
+check "c array: aligned model" grep -q "^alignas(16) const unsigned char digits_model\[\] = {" "$tmp/digits.h"
 check "c array: arena macro" grep -q "#define DIGITS_ARENA_BYTES [0-9]" "$tmp/digits.h"
 check "c array: length" grep -q "digits_model_len = $(stat -c %s "$tmp/digits.ember")" "$tmp/digits.h"
+# The header is firmware source: it compiles as C11 and as C++17, with the
+# arena declared the documented way, and the array holds the .ember bytes.
+cat >"$tmp/use_header.c" <<'EOF_C'
+#include <stdint.h>
+#include <stdio.h>
+#include "digits.h"
+alignas(16) static uint8_t arena[DIGITS_ARENA_BYTES];
+int main(void) {
+  fwrite(digits_model, 1, digits_model_len, stdout);
+  return ((uintptr_t)digits_model % 16 != 0) + ((uintptr_t)arena % 16 != 0);
+}
+EOF_C
+cc -std=c11 -Wall -Werror -I"$tmp" "$tmp/use_header.c" -o "$tmp/use_header_c"
+check "c array: compiles as C11" test $? = 0
+"$tmp/use_header_c" >"$tmp/from_c.ember"
+check "c array: C11 bytes and alignment" cmp -s "$tmp/from_c.ember" "$tmp/digits.ember"
+cp "$tmp/use_header.c" "$tmp/use_header.cc"
+c++ -std=c++17 -Wall -Werror -I"$tmp" "$tmp/use_header.cc" -o "$tmp/use_header_cc"
+check "c array: compiles as C++17" test $? = 0
+"$tmp/use_header_cc" >"$tmp/from_cc.ember"
+check "c array: C++ bytes and alignment" cmp -s "$tmp/from_cc.ember" "$tmp/digits.ember"
+# --c-name absent: the name is the header's stem made an identifier.
+"$convert" "$digits/digits.pb" -o "$tmp/d2.ember" --input-shape input=1,8,8,1 \
+  --c-array "$tmp/9-kws model.h" >/dev/null 2>&1
+check "c array: default name from stem" grep -q "const unsigned char m_9_kws_model_model\[\]" "$tmp/9-kws model.h"
+check "c array: arena macro from stem" grep -q "#define M_9_KWS_MODEL_ARENA_BYTES [0-9]" "$tmp/9-kws model.h"
+"$convert" "$digits/digits.pb" -o "$tmp/d3.ember" --input-shape input=1,8,8,1 \
+  --c-array "$tmp/x.h" --c-name kws >/dev/null 2>&1
+check "c array: --c-name" grep -q "const unsigned char kws_model\[\]" "$tmp/x.h"
+check "c array: --c-name arena macro" grep -q "#define KWS_ARENA_BYTES [0-9]" "$tmp/x.h"
 
 # ember-run: input by index, sanitized output names, median latency and arena.
 mkdir -p "$tmp/out-dir"

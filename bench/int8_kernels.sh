@@ -181,8 +181,8 @@ window_count() {
 # Ember's firmware image for a core and a model; variant fast, or ref
 # (built with EMBER_INT8_FAST_PATHS=0).
 firmware() {
-  local core=$1 variant=$2 model=$3 input=$4 dir="$build/int8-bench-$1-$2" flags="-Wno-error=format"
-  [[ $variant == ref ]] && flags+=" -DEMBER_INT8_FAST_PATHS=0"
+  local core=$1 variant=$2 model=$3 input=$4 dir="$build/int8-bench-$1-$2" flags=""
+  [[ $variant == ref ]] && flags="-DEMBER_INT8_FAST_PATHS=0"
   cmake -S . -B "$dir" --no-warn-unused-cli -DCMAKE_TOOLCHAIN_FILE="toolchains/cortex-$core.cmake" \
     -DEMBER_RUNTIME_ONLY=ON -DEMBER_CONVERT="$convert" \
     -DEMBER_FIRMWARE_MODEL="$(realpath "$model")" -DEMBER_FIRMWARE_INPUT="$(realpath "$input")" \

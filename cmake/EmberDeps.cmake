@@ -57,6 +57,9 @@ set_target_properties(ember::gemmlowp PROPERTIES
   INTERFACE_INCLUDE_DIRECTORIES "${_ember_gemmlowp_dir}")
 
 if(EMBER_RUNTIME_ONLY)
+  if(EMBER_RUNTIME_TESTS)
+    include(${CMAKE_CURRENT_LIST_DIR}/EmberTargetGTest.cmake)
+  endif()
   return()
 endif()
 
@@ -66,6 +69,10 @@ find_package(Protobuf QUIET)
 ember_require(Protobuf_FOUND libprotobuf-dev "protobuf")
 find_program(EMBER_PROTOC protoc)
 ember_require(EMBER_PROTOC protobuf-compiler "protoc")
+# ONNX's model schema, compiled by protoc at build time for the ONNX front end
+# (converter/onnx/).
+find_path(EMBER_ONNX_PROTO_DIR onnx.proto PATH_SUFFIXES onnx)
+ember_require(EMBER_ONNX_PROTO_DIR libonnx-dev "onnx.proto (ONNX's model schema)")
 find_package(GTest QUIET)
 ember_require(GTest_FOUND libgtest-dev "GoogleTest")
 find_package(benchmark QUIET)

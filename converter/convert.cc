@@ -7,6 +7,7 @@
 #include "converter/ir/graph.h"
 #include "converter/memory_plan.h"
 #include "converter/model_builder.h"
+#include "converter/onnx/import.h"
 #include "converter/passes/passes.h"
 #include "converter/quantize/calibrate.h"
 #include "converter/quantize/fp16.h"
@@ -138,6 +139,16 @@ ConvertResult ConvertModel(const std::string& path, const ConvertOptions& option
   char header[8] = {};
   file.read(header, sizeof(header));
   const bool tflite = file.gcount() == 8 && std::memcmp(header + 4, "TFL3", 4) == 0;
+  // An ONNX ModelProto starts with its ir_version (field 1, varint: 0x08); a
+  // GraphDef never does (its fields 1 and 2 are messages).
+  const bool onnx_name = path.size() > 5 && path.compare(path.size() - 5, 5, ".onnx") == 0;
+  const bool onnx = !tflite && (onnx_name || (file.gcount() > 0 && header[0] == 0x08));
+  if (onnx) return ConvertOnnx(path, options);
+  if (options.channels_last_io) {
+    throw ConvertError("--io-layout applies to ONNX models only (this is a " +
+                       std::string(tflite ? "TensorFlow Lite model" : "TensorFlow graph") +
+                       ", whose layout is already NHWC)");
+  }
   return tflite ? ConvertTflite(path, options) : ConvertTensorFlow(path, options);
 }
 

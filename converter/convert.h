@@ -30,6 +30,9 @@ struct ConvertOptions {
   bool integer_io = false;
   // Compare the quantized graph with the float one on the calibration data.
   bool quantization_report = false;
+  // ONNX: 4-D model inputs and outputs in NHWC instead of the model's own
+  // NCHW (--io-layout nhwc); see converter/onnx/import.h.
+  bool channels_last_io = false;
   // Calibration progress: (samples done, total) after each sample.
   std::function<void(int, int)> progress;
 };
@@ -63,8 +66,8 @@ struct ConvertResult {
 // UnsupportedOpsError) with a message naming what is wrong.
 ConvertResult ConvertTensorFlow(const std::string& path, const ConvertOptions& options);
 
-// Converts a TensorFlow frozen graph or a TensorFlow Lite model, told apart by
-// the file's contents.
+// Converts a TensorFlow frozen graph, a TensorFlow Lite model or an ONNX
+// model, told apart by the file's contents (and the .onnx extension).
 ConvertResult ConvertModel(const std::string& path, const ConvertOptions& options);
 
 class IrGraph;

@@ -589,16 +589,19 @@ bool OpContext::input_is_constant(int i) const {
 
 Status OpContext::SetOutputShape(int i, const int32_t* dims, int rank) {
   if (phase_ != Phase::kPrepare || i < 0 || i >= num_outputs() || rank < 0 || rank > kMaxRank) {
-    return Fail(Status::kInvalidModel, "output %d: cannot set a rank %d shape", i, rank);
+    return EMBER_FAIL(*this, Status::kInvalidModel, "output %d: cannot set a rank %d shape", i,
+                      rank);
   }
   TensorRecord& record =
       interpreter_->tensor_records_[op_->outputs()->Get(static_cast<uint32_t>(i))];
   int64_t bytes = static_cast<int64_t>(TensorTypeSize(static_cast<TensorType>(record.type)));
   for (int d = 0; d < rank; ++d) {
-    if (dims[d] < 0) return Fail(Status::kInvalidModel, "output %d: dimension %d is negative", i, d);
+    if (dims[d] < 0) {
+      return EMBER_FAIL(*this, Status::kInvalidModel, "output %d: dimension %d is negative", i, d);
+    }
     bytes *= dims[d];
     if (bytes > kMaxTensorBytes) {
-      return Fail(Status::kInvalidModel, "output %d: shape is too large", i);
+      return EMBER_FAIL(*this, Status::kInvalidModel, "output %d: shape is too large", i);
     }
   }
   record.rank = static_cast<uint8_t>(rank);
@@ -609,7 +612,7 @@ Status OpContext::SetOutputShape(int i, const int32_t* dims, int rank) {
 void* OpContext::AllocateOpData(size_t bytes) {
   OpRecord& record = interpreter_->op_records_[op_index_];
   if (phase_ != Phase::kPrepare || record.data_offset != kNoOpData) {
-    Fail(Status::kBadState, "op data may be allocated once, in Prepare");
+    EMBER_FAIL(*this, Status::kBadState, "op data may be allocated once, in Prepare");
     return nullptr;
   }
   const size_t size = AlignUp(bytes, kArenaAlignment);
@@ -633,8 +636,9 @@ Status OpContext::RequestScratch(size_t bytes, int* index) {
   OpRecord& record = interpreter_->op_records_[op_index_];
   if (phase_ != Phase::kPrepare || record.scratch_count >= kMaxScratchPerOp ||
       bytes > 0x7FFFFFFFu) {
-    return Fail(Status::kBadState, "scratch buffers: at most %d per op, requested in Prepare",
-                kMaxScratchPerOp);
+    return EMBER_FAIL(*this, Status::kBadState,
+                      "scratch buffers: at most %d per op, requested in Prepare",
+                      kMaxScratchPerOp);
   }
   *index = record.scratch_count;
   record.scratch_size[record.scratch_count++] = static_cast<uint32_t>(bytes);
@@ -647,10 +651,8 @@ void* OpContext::scratch(int index) const {
   return interpreter_->region() + record.scratch_offset[index];
 }
 
+#if !defined(EMBER_STRIP_ERROR_STRINGS)
 Status OpContext::Fail(Status status, const char* format, ...) {
-#if defined(EMBER_STRIP_ERROR_STRINGS)
-  (void)format;
-#else
   char message[192];
   va_list args;
   va_start(args, format);
@@ -658,9 +660,9 @@ Status OpContext::Fail(Status status, const char* format, ...) {
   va_end(args);
   EMBER_REPORT(interpreter_->reporter_, "op #%d (%s): %s", op_index_,
                schema::EnumNameOpCode(op_->opcode()), message);
-#endif
   return status;
 }
+#endif
 
 ErrorReporter* OpContext::reporter() const { return interpreter_->reporter_; }
 

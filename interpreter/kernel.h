@@ -76,12 +76,17 @@ class OpContext {
   Status RequestScratch(size_t bytes, int* index);
   void* scratch(int index) const;
 
+#if defined(EMBER_STRIP_ERROR_STRINGS)
+  // Messages stripped: only the status is returned (EMBER_FAIL).
+  Status Fail(Status status) const { return status; }
+#else
   // Reports "op #N (NAME): <message>" and returns `status`.
   Status Fail(Status status, const char* format, ...)
 #if defined(__GNUC__)
       __attribute__((format(printf, 3, 4)))
 #endif
       ;
+#endif
 
   ErrorReporter* reporter() const;
 
@@ -102,7 +107,8 @@ struct Kernel {
 }  // namespace ember
 
 #if defined(EMBER_STRIP_ERROR_STRINGS)
-#define EMBER_FAIL(context, status, ...) (context).Fail(status, "")
+#define EMBER_FAIL(context, status, ...) \
+  (::ember::internal::IgnoreMessage(__VA_ARGS__), (context).Fail(status))
 #else
 #define EMBER_FAIL(context, status, ...) (context).Fail(status, __VA_ARGS__)
 #endif

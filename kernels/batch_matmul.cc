@@ -9,6 +9,8 @@
 // fixed-point multiplier a_scale * b_scale / output_scale (the product taken
 // in float, as TFLite does), offset by the output zero point and clamped to
 // int8; there is no fused activation.
+#include <inttypes.h>
+
 #include "kernels/internal/conv_shapes.h"
 #include "kernels/internal/quantization.h"
 #include "kernels/kernels.h"
@@ -59,9 +61,9 @@ Status Prepare(OpContext& context) {
   const TensorView a = context.input(0);
   const TensorView b = context.input(1);
   EMBER_CHECK_MODEL(context, a.present() && b.present(), "inputs 0 (a) and 1 (b) are required");
-  EMBER_CHECK_MODEL(context, a.rank >= 2, "input 0 (a) must have rank 2 or more, is rank %d",
+  EMBER_CHECK_MODEL(context, a.rank >= 2, "input 0 (a) must have rank 2 or more, is rank %" PRId32,
                     a.rank);
-  EMBER_CHECK_MODEL(context, b.rank >= 2, "input 1 (b) must have rank 2 or more, is rank %d",
+  EMBER_CHECK_MODEL(context, b.rank >= 2, "input 1 (b) must have rank 2 or more, is rank %" PRId32,
                     b.rank);
   EMBER_RETURN_IF_ERROR(CheckDimsBounded(context, a, "input 0 (a)"));
   EMBER_RETURN_IF_ERROR(CheckDimsBounded(context, b, "input 1 (b)"));
@@ -69,7 +71,8 @@ Status Prepare(OpContext& context) {
   const int32_t k = a.dim(a.rank - 1);
   const int32_t n = b.dim(b.rank - 1);
   EMBER_CHECK_MODEL(context, b.dim(b.rank - 2) == k,
-                    "input 0 (a) has %d columns but input 1 (b) has %d rows", k, b.dim(b.rank - 2));
+                    "input 0 (a) has %" PRId32 " columns but input 1 (b) has %" PRId32 " rows", k,
+                    b.dim(b.rank - 2));
 
   const int rank = a.rank > b.rank ? a.rank : b.rank;
   const int batch_rank = rank - 2;
@@ -80,8 +83,8 @@ Status Prepare(OpContext& context) {
     const int32_t a_dim = a_index >= 0 ? a.dim(a_index) : 1;
     const int32_t b_dim = b_index >= 0 ? b.dim(b_index) : 1;
     EMBER_CHECK_MODEL(context, a_dim == b_dim || a_dim == 1 || b_dim == 1,
-                      "batch dims do not broadcast: input 0 (a) has %d and input 1 (b) has %d "
-                      "at output dim %d",
+                      "batch dims do not broadcast: input 0 (a) has %" PRId32
+                      " and input 1 (b) has %" PRId32 " at output dim %d",
                       a_dim, b_dim, d);
     shape[d] = a_dim == 1 ? b_dim : a_dim;
   }

@@ -12,6 +12,7 @@
 // value or within 1 of it. TFLite Micro itself rejects concatenations whose
 // input and output quantization differ; TFLite requantizes them in float
 // (ties away from zero), which can differ from this by 1 at such ties.
+#include <inttypes.h>
 #include <string.h>
 
 #include "kernels/internal/common.h"
@@ -64,7 +65,8 @@ Status Prepare(OpContext& context) {
       options != nullptr ? options->activation() : schema::Activation::NONE;
   int32_t axis = 0;
   EMBER_CHECK_MODEL(context, NormalizeAxis(raw_axis, first.rank, &axis),
-                    "axis %d is out of range for input rank %d", raw_axis, first.rank);
+                    "axis %" PRId32 " is out of range for input rank %" PRId32, raw_axis,
+                    first.rank);
   EMBER_CHECK_MODEL(context,
                     activation >= schema::Activation::MIN && activation <= schema::Activation::MAX,
                     "unknown activation %d", static_cast<int>(activation));
@@ -92,18 +94,21 @@ Status Prepare(OpContext& context) {
       EMBER_RETURN_IF_ERROR(
           CheckCopyQuantization(context, in, OperandName(true, i), context.output(0), "output 0"));
     }
-    EMBER_CHECK_MODEL(context, in.rank == first.rank, "input %d must be rank %d, is rank %d", i,
-                      first.rank, in.rank);
+    EMBER_CHECK_MODEL(context, in.rank == first.rank,
+                      "input %d must be rank %" PRId32 ", is rank %" PRId32, i, first.rank,
+                      in.rank);
     for (int d = 0; d < first.rank; ++d) {
       if (d == axis) continue;
       EMBER_CHECK_MODEL(context, in.dims[d] == first.dims[d],
-                        "input %d dim %d is %d but input 0's is %d (only axis %d may differ)", i, d,
-                        in.dims[d], first.dims[d], axis);
+                        "input %d dim %d is %" PRId32 " but input 0's is %" PRId32
+                        " (only axis %" PRId32 " may differ)",
+                        i, d, in.dims[d], first.dims[d], axis);
     }
     axis_total += in.dims[axis];
   }
   EMBER_CHECK_MODEL(context, axis_total <= INT32_MAX,
-                    "the inputs' dims along axis %d sum to more than %d", axis, INT32_MAX);
+                    "the inputs' dims along axis %" PRId32 " sum to more than %" PRId32, axis,
+                    INT32_MAX);
   int32_t out_dims[kMaxRank];
   for (int d = 0; d < first.rank; ++d) out_dims[d] = first.dims[d];
   out_dims[axis] = static_cast<int32_t>(axis_total);

@@ -27,6 +27,8 @@
 // Each output is the sum of w * x plus the bias, scaled as weighted_op.h
 // describes and clamped to the activation's range. With 64-bit sums input
 // scale * filter scale / output scale must be below 2^7.
+#include <inttypes.h>
+
 #include "kernels/internal/conv_shapes.h"
 #include "kernels/internal/int8_fast.h"
 #include "kernels/internal/quantization.h"
@@ -69,8 +71,9 @@ Status PrepareOp(OpContext& context, bool int8_fast) {
   EMBER_RETURN_IF_ERROR(CheckRank(context, filter, 4, "input 1 (filter)"));
   const int32_t out_channels = filter.dim(0);
   EMBER_CHECK_MODEL(context, filter.dim(3) == input.dim(3),
-                    "input 1 (filter) has %d input channels (dim 3) but input 0 has %d; "
-                    "grouped convolution is not supported",
+                    "input 1 (filter) has %" PRId32
+                    " input channels (dim 3) but input 0 has %" PRId32
+                    "; grouped convolution is not supported",
                     filter.dim(3), input.dim(3));
   EMBER_RETURN_IF_ERROR(CheckWeightedBias(context, bias, out_channels, kFilterInfo));
 

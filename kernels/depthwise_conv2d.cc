@@ -27,6 +27,8 @@
 // 0). The sums always run in 64 bits and are scaled by the multiplier
 // rounded to 16 bits, as in TFLite Micro (weighted_op.h); input scale *
 // filter scale / output scale must be below 2^7.
+#include <inttypes.h>
+
 #include "kernels/internal/conv_shapes.h"
 #include "kernels/internal/int8_fast.h"
 #include "kernels/internal/quantization.h"
@@ -70,19 +72,19 @@ Status PrepareOp(OpContext& context, bool int8_fast) {
   EMBER_RETURN_IF_ERROR(CheckRank(context, input, 4, "input 0 (input)"));
   EMBER_RETURN_IF_ERROR(CheckRank(context, filter, 4, "input 1 (filter)"));
   EMBER_CHECK_MODEL(context, filter.dim(0) == 1,
-                    "input 1 (filter) must have shape [1, kh, kw, Cout], dim 0 is %d",
+                    "input 1 (filter) must have shape [1, kh, kw, Cout], dim 0 is %" PRId32,
                     filter.dim(0));
 
   const auto* options = context.op().options_as_DepthwiseConv2DOptions();
   EMBER_CHECK_MODEL(context, options != nullptr, "options must be DepthwiseConv2DOptions, are %s",
                     schema::EnumNameOpOptions(context.op().options_type()));
   const int32_t multiplier = options->depth_multiplier();
-  EMBER_CHECK_MODEL(context, multiplier >= 1, "option depth_multiplier = %d must be at least 1",
-                    multiplier);
+  EMBER_CHECK_MODEL(context, multiplier >= 1,
+                    "option depth_multiplier = %" PRId32 " must be at least 1", multiplier);
   const int32_t out_channels = filter.dim(3);
   EMBER_CHECK_MODEL(context, int64_t{input.dim(3)} * multiplier == out_channels,
-                    "input 1 (filter) has %d channels (dim 3), but input 0 has %d channels "
-                    "times depth_multiplier %d",
+                    "input 1 (filter) has %" PRId32 " channels (dim 3), but input 0 has %" PRId32
+                    " channels times depth_multiplier %" PRId32,
                     out_channels, input.dim(3), multiplier);
   EMBER_RETURN_IF_ERROR(CheckWeightedBias(context, bias, out_channels, kFilterInfo));
   ConvParams conv = {};

@@ -1,5 +1,7 @@
 // ExpandDims: inserts one size-1 dim. Where is ReshapeOptions.new_shape when
 // present, else the declared output shape (the axis operand is not read).
+#include <inttypes.h>
+
 #include "kernels/internal/reshape.h"
 #include "kernels/kernels.h"
 
@@ -17,8 +19,8 @@ Status Prepare(OpContext& context) {
   const TensorView in = context.input(0);
   const TensorView out = context.output(0);
   EMBER_CHECK_MODEL(context, out.rank == in.rank + 1 && IsWithOnesRemoved(out, in),
-                    "the output shape (rank %d) must be input 0's shape (rank %d) with one "
-                    "size-1 dim inserted",
+                    "the output shape (rank %" PRId32 ") must be input 0's shape (rank %" PRId32
+                    ") with one size-1 dim inserted",
                     out.rank, in.rank);
   return Status::kOk;
 }

@@ -23,6 +23,8 @@
 // the bias, scaled as weighted_op.h describes and clamped to the activation's
 // range. With 64-bit sums input scale * weight scale / output scale must be
 // below 2^7.
+#include <inttypes.h>
+
 #include "kernels/internal/conv_shapes.h"
 #include "kernels/internal/int8_fast.h"
 #include "kernels/internal/quantization.h"
@@ -67,7 +69,7 @@ Status PrepareOp(OpContext& context, bool int8_fast) {
   const int32_t out_features = weights.dim(0);
   const int32_t in_features = weights.dim(1);
   EMBER_CHECK_MODEL(context, in_features >= 1,
-                    "input 1 (weights) must have at least 1 input feature (dim 1), has %d",
+                    "input 1 (weights) must have at least 1 input feature (dim 1), has %" PRId32,
                     in_features);
   EMBER_RETURN_IF_ERROR(CheckWeightedBias(context, bias, out_features, kWeightsInfo));
   const auto* options = context.op().options_as_FullyConnectedOptions();
@@ -78,8 +80,8 @@ Status PrepareOp(OpContext& context, bool int8_fast) {
 
   const int64_t elements = input.num_elements();
   EMBER_CHECK_MODEL(context, elements % in_features == 0,
-                    "input 0 (input) has %d elements, not a multiple of the %d input features "
-                    "of input 1 (weights)",
+                    "input 0 (input) has %" PRId32 " elements, not a multiple of the %" PRId32
+                    " input features of input 1 (weights)",
                     static_cast<int32_t>(elements), in_features);
   const int32_t rows = static_cast<int32_t>(elements / in_features);
   int32_t shape[kMaxRank];
@@ -87,8 +89,8 @@ Status PrepareOp(OpContext& context, bool int8_fast) {
   if (options->keep_num_dims()) {
     const int last = input.rank - 1;
     EMBER_CHECK_MODEL(context, input.dim(last) == in_features,
-                      "with keep_num_dims, the last dim of input 0 (%d) must equal the input "
-                      "features of input 1 (weights) (%d)",
+                      "with keep_num_dims, the last dim of input 0 (%" PRId32
+                      ") must equal the input features of input 1 (weights) (%" PRId32 ")",
                       input.dim(last), in_features);
     for (int i = 0; i < last; ++i) shape[i] = input.dim(i);
     shape[last] = out_features;

@@ -5,6 +5,7 @@
 //   output shape = params[:axis] + indices[batch_dims:] + params[axis + 1:]
 // Indices are data, so Eval checks each against the axis size. A quantized
 // output (int8, int16, ...) must be quantized exactly like params.
+#include <inttypes.h>
 #include <string.h>
 
 #include "kernels/internal/common.h"
@@ -52,26 +53,27 @@ Status Prepare(OpContext& context) {
   const int32_t raw_batch_dims = options != nullptr ? options->batch_dims() : 0;
   int32_t axis = 0;
   EMBER_CHECK_MODEL(context, NormalizeAxis(raw_axis, params.rank, &axis),
-                    "axis %d is out of range for input 0 (params) of rank %d", raw_axis,
-                    params.rank);
+                    "axis %" PRId32 " is out of range for input 0 (params) of rank %" PRId32,
+                    raw_axis, params.rank);
   int32_t batch_dims = raw_batch_dims;
   if (batch_dims < 0) batch_dims += indices.rank;
   EMBER_CHECK_MODEL(context, batch_dims >= 0 && batch_dims <= indices.rank,
-                    "batch_dims %d is out of range for input 1 (indices) of rank %d",
+                    "batch_dims %" PRId32 " is out of range for input 1 (indices) of rank %" PRId32,
                     raw_batch_dims, indices.rank);
-  EMBER_CHECK_MODEL(context, batch_dims <= axis, "batch_dims %d must not exceed axis %d",
-                    batch_dims, axis);
+  EMBER_CHECK_MODEL(context, batch_dims <= axis,
+                    "batch_dims %" PRId32 " must not exceed axis %" PRId32, batch_dims, axis);
   for (int d = 0; d < batch_dims; ++d) {
     EMBER_CHECK_MODEL(context, params.dims[d] == indices.dims[d],
-                      "batch dim %d differs: input 0 (params) has %d, input 1 (indices) %d", d,
-                      params.dims[d], indices.dims[d]);
+                      "batch dim %d differs: input 0 (params) has %" PRId32
+                      ", input 1 (indices) %" PRId32,
+                      d, params.dims[d], indices.dims[d]);
   }
 
   int32_t out_dims[kMaxRank];
   int32_t out_rank = 0;
   const int32_t total_rank = params.rank - 1 + indices.rank - batch_dims;
-  EMBER_CHECK_MODEL(context, total_rank <= kMaxRank, "the output would be rank %d, above %d",
-                    total_rank, kMaxRank);
+  EMBER_CHECK_MODEL(context, total_rank <= kMaxRank,
+                    "the output would be rank %" PRId32 ", above %d", total_rank, kMaxRank);
   for (int d = 0; d < axis; ++d) out_dims[out_rank++] = params.dims[d];
   for (int d = batch_dims; d < indices.rank; ++d) out_dims[out_rank++] = indices.dims[d];
   for (int d = axis + 1; d < params.rank; ++d) out_dims[out_rank++] = params.dims[d];
@@ -107,10 +109,10 @@ Status GatherTyped(OpContext& context, const OpData& data) {
         const Index index = batch_indices[k];
         if (index < 0 || index >= data.axis_size) {
           return EMBER_FAIL(context, Status::kEvalError,
-                            "input 1 (indices): element %d (flat position) is %lld, outside "
-                            "[0, %d) along params axis %d",
+                            "input 1 (indices): element %d (flat position) is %s, outside "
+                            "[0, %" PRId32 ") along params axis %" PRId32,
                             static_cast<int>(b * data.indices_per_batch + k),
-                            static_cast<long long>(index), data.axis_size, data.axis);
+                            FormatInt64(index).chars, data.axis_size, data.axis);
         }
         memcpy(dst, params + (base + static_cast<size_t>(index)) * slice_bytes, slice_bytes);
         dst += slice_bytes;

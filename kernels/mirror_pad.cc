@@ -5,6 +5,7 @@
 // each pad may be at most dim - 1 under REFLECT and dim under SYMMETRIC. Pure
 // data movement, so any element type; a quantized output must be quantized
 // exactly like the input.
+#include <inttypes.h>
 #include <string.h>
 
 #include "kernels/internal/common.h"
@@ -47,8 +48,8 @@ Status Prepare(OpContext& context) {
   const auto* paddings = options->paddings();
   const uint32_t pairs = paddings == nullptr ? 0 : paddings->size();
   EMBER_CHECK_MODEL(context, pairs == 2u * static_cast<uint32_t>(in.rank),
-                    "paddings must hold 2 entries per input dim (%d), holds %u", 2 * in.rank,
-                    pairs);
+                    "paddings must hold 2 entries per input dim (%" PRId32 "), holds %" PRIu32,
+                    2 * in.rank, pairs);
 
   int32_t out_dims[kMaxRank];
   for (int d = 0; d < in.rank; ++d) {
@@ -56,13 +57,13 @@ Status Prepare(OpContext& context) {
     const int32_t after = paddings->Get(2 * d + 1);
     const int32_t limit = symmetric ? in.dims[d] : in.dims[d] - 1;
     EMBER_CHECK_MODEL(context, before >= 0 && after >= 0 && before <= limit && after <= limit,
-                      "paddings for dim %d (%d, %d) must be in [0, %d] for %s mode on a dim of "
-                      "size %d",
+                      "paddings for dim %d (%" PRId32 ", %" PRId32 ") must be in [0, %" PRId32
+                      "] for %s mode on a dim of size %" PRId32,
                       d, before, after, limit < 0 ? 0 : limit, symmetric ? "SYMMETRIC" : "REFLECT",
                       in.dims[d]);
     const int64_t size = int64_t{in.dims[d]} + before + after;
-    EMBER_CHECK_MODEL(context, size <= INT32_MAX, "padded dim %d (%lld) is too large", d,
-                      static_cast<long long>(size));
+    EMBER_CHECK_MODEL(context, size <= INT32_MAX, "padded dim %d (%s) is too large", d,
+                      FormatInt64(size).chars);
     out_dims[d] = static_cast<int32_t>(size);
   }
   EMBER_RETURN_IF_ERROR(context.SetOutputShape(0, out_dims, in.rank));

@@ -2,6 +2,7 @@
 // counted against the output's rank; negative counts from the end). Pure data
 // movement, so any element type; quantized inputs must be quantized exactly
 // like the output (Pack does not requantize).
+#include <inttypes.h>
 #include <string.h>
 
 #include "kernels/internal/common.h"
@@ -26,7 +27,8 @@ Status Prepare(OpContext& context) {
   const TensorView first = context.input(0);
   EMBER_CHECK_MODEL(context, first.present(), "input 0 is required");
   EMBER_CHECK_MODEL(context, first.rank < kMaxRank,
-                    "input 0 is rank %d, so the output would exceed rank %d", first.rank, kMaxRank);
+                    "input 0 is rank %" PRId32 ", so the output would exceed rank %d", first.rank,
+                    kMaxRank);
   const TensorType out_type = context.output(0).type;
   EMBER_CHECK_MODEL(context,
                     context.op().options_type() == schema::OpOptions::NONE ||
@@ -37,7 +39,8 @@ Status Prepare(OpContext& context) {
   const int32_t raw_axis = options != nullptr ? options->axis() : 0;
   int32_t axis = 0;
   EMBER_CHECK_MODEL(context, NormalizeAxis(raw_axis, first.rank + 1, &axis),
-                    "axis %d is out of range for output rank %d", raw_axis, first.rank + 1);
+                    "axis %" PRId32 " is out of range for output rank %" PRId32, raw_axis,
+                    first.rank + 1);
 
   for (int i = 0; i < num_inputs; ++i) {
     const TensorView in = context.input(i);

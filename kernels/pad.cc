@@ -9,6 +9,7 @@
 // zero: 0 (TFLite's PAD) gives the zero point, and a PADV2 constant that was
 // itself a quantized value q gives back q. This is what TFLite Micro pads
 // with; it does not check the input's quantization, Ember rejects a mismatch.
+#include <inttypes.h>
 #include <math.h>
 #include <string.h>
 
@@ -129,18 +130,19 @@ Status Prepare(OpContext& context) {
   const auto* paddings = options->paddings();
   const uint32_t pairs = paddings == nullptr ? 0 : paddings->size();
   EMBER_CHECK_MODEL(context, pairs == 2u * static_cast<uint32_t>(in.rank),
-                    "paddings must hold 2 entries per input dim (%d), holds %u", 2 * in.rank,
-                    pairs);
+                    "paddings must hold 2 entries per input dim (%" PRId32 "), holds %" PRIu32,
+                    2 * in.rank, pairs);
 
   int32_t out_dims[kMaxRank];
   for (int d = 0; d < in.rank; ++d) {
     const int32_t before = paddings->Get(2 * d);
     const int32_t after = paddings->Get(2 * d + 1);
     EMBER_CHECK_MODEL(context, before >= 0 && after >= 0,
-                      "paddings for dim %d (%d, %d) must not be negative", d, before, after);
+                      "paddings for dim %d (%" PRId32 ", %" PRId32 ") must not be negative", d,
+                      before, after);
     const int64_t size = int64_t{in.dims[d]} + before + after;
-    EMBER_CHECK_MODEL(context, size <= INT32_MAX, "padded dim %d (%lld) is too large", d,
-                      static_cast<long long>(size));
+    EMBER_CHECK_MODEL(context, size <= INT32_MAX, "padded dim %d (%s) is too large", d,
+                      FormatInt64(size).chars);
     out_dims[d] = static_cast<int32_t>(size);
   }
   EMBER_RETURN_IF_ERROR(context.SetOutputShape(0, out_dims, in.rank));

@@ -1,6 +1,7 @@
 // Slice: the block of SliceOptions.size elements starting at begin, per dim;
 // a size of -1 means "to the end of the dim". Pure data movement, so any
 // element type; a quantized output must be quantized exactly like the input.
+#include <inttypes.h>
 #include <string.h>
 
 #include "kernels/internal/common.h"
@@ -37,7 +38,8 @@ Status Prepare(OpContext& context) {
   EMBER_CHECK_MODEL(context,
                     begin_entries == static_cast<uint32_t>(in.rank) &&
                         size_entries == static_cast<uint32_t>(in.rank),
-                    "begin and size must have one entry per input dim (%d), have %u and %u",
+                    "begin and size must have one entry per input dim (%" PRId32 "), have %" PRIu32
+                    " and %" PRIu32,
                     in.rank, begin_entries, size_entries);
 
   int32_t begins[kMaxRank];
@@ -46,12 +48,13 @@ Status Prepare(OpContext& context) {
     const int32_t begin = options->begin()->Get(static_cast<uint32_t>(d));
     int32_t size = options->size()->Get(static_cast<uint32_t>(d));
     EMBER_CHECK_MODEL(context, begin >= 0 && begin <= in.dims[d],
-                      "begin[%d] = %d is out of range for input dim of size %d", d, begin,
-                      in.dims[d]);
+                      "begin[%d] = %" PRId32 " is out of range for input dim of size %" PRId32, d,
+                      begin, in.dims[d]);
     if (size == -1) size = in.dims[d] - begin;
     EMBER_CHECK_MODEL(context, size >= 0 && size <= in.dims[d] - begin,
-                      "size[%d] = %d does not fit input dim of size %d from begin %d", d,
-                      options->size()->Get(static_cast<uint32_t>(d)), in.dims[d], begin);
+                      "size[%d] = %" PRId32 " does not fit input dim of size %" PRId32
+                      " from begin %" PRId32,
+                      d, options->size()->Get(static_cast<uint32_t>(d)), in.dims[d], begin);
     begins[d] = begin;
     sizes[d] = size;
   }

@@ -18,6 +18,7 @@
 // sum's reciprocal comes from a table of 1 / (1 + x), and each output is the
 // product rounded to Q0.15. Prepare builds both tables in float, as TFLite
 // Micro does, into the op data.
+#include <inttypes.h>
 #include <math.h>
 #include <stdint.h>
 
@@ -70,8 +71,8 @@ constexpr int32_t kMaxInt16Depth = 65536;
 Status PrepareInt8(OpContext& context, float beta, OpData* data) {
   const schema::Quantization* q = context.input(0).quantization;
   const uint32_t scales = ScaleCount(q);
-  EMBER_CHECK_MODEL(context, scales == 1, "input 0 is int8 and needs 1 quantization scale, has %u",
-                    scales);
+  EMBER_CHECK_MODEL(context, scales == 1,
+                    "input 0 is int8 and needs 1 quantization scale, has %" PRIu32, scales);
   const float input_scale = q->scale()->Get(0);
   EMBER_CHECK_MODEL(context, isfinite(input_scale) && input_scale > 0.0f,
                     "input 0 has quantization scale %g; it must be finite and positive",
@@ -81,7 +82,7 @@ Status PrepareInt8(OpContext& context, float beta, OpData* data) {
   EMBER_CHECK_MODEL(context,
                     output_scales == 1 && output.scale == 1.0f / 256 && output.zero_point == -128,
                     "an int8 softmax output must be quantized with scale 1/256 and zero point "
-                    "-128, has scale %g, zero point %d",
+                    "-128, has scale %g, zero point %" PRId32,
                     static_cast<double>(output.scale), output.zero_point);
   const double real = static_cast<double>(beta) * static_cast<double>(input_scale) *
                       static_cast<double>(int64_t{1} << (31 - kScaledDiffIntegerBits));
@@ -140,11 +141,11 @@ Status PrepareInt16(OpContext& context, float beta, OpData* data) {
   EMBER_CHECK_MODEL(context,
                     output_scales == 1 && scale_error <= 0.001 / 32768 && output.zero_point == 0,
                     "an int16 softmax output must be quantized with scale 1/32768 and zero point "
-                    "0, has scale %g, zero point %d",
+                    "0, has scale %g, zero point %" PRId32,
                     static_cast<double>(output.scale), output.zero_point);
   EMBER_CHECK_MODEL(context, data->depth <= kMaxInt16Depth,
-                    "int16 softmax rows hold at most %d values, has %d", kMaxInt16Depth,
-                    data->depth);
+                    "int16 softmax rows hold at most %" PRId32 " values, has %" PRId32,
+                    kMaxInt16Depth, data->depth);
   // TFLite left-shifts differences (down to -65535) by the multiplier's
   // exponent, which must stay within int32: below 2^15, beta * input scale
   // up to 2^15 * 10 / 65535 = 5.00008.

@@ -3,6 +3,7 @@
 // output i, where one entry may be -1 for whatever the others leave. Pure data
 // movement, so any element type; quantized outputs must be quantized exactly
 // like the input.
+#include <inttypes.h>
 #include <string.h>
 
 #include "kernels/internal/common.h"
@@ -37,7 +38,7 @@ Status Prepare(OpContext& context) {
   const int32_t raw_axis = options != nullptr ? options->axis() : 0;
   int32_t axis = 0;
   EMBER_CHECK_MODEL(context, NormalizeAxis(raw_axis, in.rank, &axis),
-                    "axis %d is out of range for input rank %d", raw_axis, in.rank);
+                    "axis %" PRId32 " is out of range for input rank %" PRId32, raw_axis, in.rank);
   const int32_t axis_dim = in.dims[axis];
 
   const auto* size_splits = options != nullptr ? options->size_splits() : nullptr;
@@ -46,11 +47,11 @@ Status Prepare(OpContext& context) {
   int unknown = -1;
   if (equal_parts) {
     EMBER_CHECK_MODEL(context, axis_dim % num_outputs == 0,
-                      "input dim %d (%d) does not split into %d equal parts", axis, axis_dim,
-                      num_outputs);
+                      "input dim %" PRId32 " (%" PRId32 ") does not split into %d equal parts",
+                      axis, axis_dim, num_outputs);
   } else {
     EMBER_CHECK_MODEL(context, size_splits->size() == static_cast<uint32_t>(num_outputs),
-                      "size_splits has %u entries for %d outputs", size_splits->size(),
+                      "size_splits has %" PRIu32 " entries for %d outputs", size_splits->size(),
                       num_outputs);
     for (int i = 0; i < num_outputs; ++i) {
       const int32_t size = size_splits->Get(static_cast<uint32_t>(i));
@@ -61,12 +62,14 @@ Status Prepare(OpContext& context) {
         continue;
       }
       EMBER_CHECK_MODEL(context, size >= 0 && size <= rest,
-                        "size_splits[%d] = %d is negative or overruns input dim %d (%d)", i, size,
-                        axis, axis_dim);
+                        "size_splits[%d] = %" PRId32 " is negative or overruns input dim %" PRId32
+                        " (%" PRId32 ")",
+                        i, size, axis, axis_dim);
       rest -= size;
     }
     EMBER_CHECK_MODEL(context, unknown >= 0 || rest == 0,
-                      "size_splits sum to %d, input dim %d is %d", axis_dim - rest, axis, axis_dim);
+                      "size_splits sum to %" PRId32 ", input dim %" PRId32 " is %" PRId32,
+                      axis_dim - rest, axis, axis_dim);
   }
 
   for (int i = 0; i < num_outputs; ++i) {

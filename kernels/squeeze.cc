@@ -1,6 +1,8 @@
 // Squeeze: drops size-1 dims. The schema gives Squeeze no options table of its
 // own, so which dims go is ReshapeOptions.new_shape when present (it must be
 // the input's shape with some size-1 dims removed), else every size-1 dim.
+#include <inttypes.h>
+
 #include "kernels/internal/reshape.h"
 #include "kernels/kernels.h"
 
@@ -23,8 +25,8 @@ Status Prepare(OpContext& context) {
   }
   const TensorView out = context.output(0);
   EMBER_CHECK_MODEL(context, out.rank <= in.rank && IsWithOnesRemoved(in, out),
-                    "the output shape (rank %d) must be input 0's shape (rank %d) with only "
-                    "size-1 dims removed",
+                    "the output shape (rank %" PRId32 ") must be input 0's shape (rank %" PRId32
+                    ") with only size-1 dims removed",
                     out.rank, in.rank);
   return Status::kOk;
 }

@@ -18,6 +18,8 @@
 //    range) and drops the dim from the output; it ignores end and the masks.
 // The dim's length is ceil((end - begin) / stride), or 0 when the interval
 // points the other way.
+#include <inttypes.h>
+
 #include "kernels/internal/common.h"
 #include "kernels/internal/quantized_copy.h"
 #include "kernels/internal/strided_copy.h"
@@ -57,12 +59,13 @@ Status Prepare(OpContext& context) {
   const uint32_t end_entries = options->end() == nullptr ? 0 : options->end()->size();
   const uint32_t stride_entries = options->strides() == nullptr ? 0 : options->strides()->size();
   EMBER_CHECK_MODEL(context, end_entries == entries && stride_entries == entries,
-                    "begin, end and strides must have one length, have %u, %u and %u", entries,
-                    end_entries, stride_entries);
+                    "begin, end and strides must have one length, have %" PRIu32 ", %" PRIu32
+                    " and %" PRIu32,
+                    entries, end_entries, stride_entries);
   // Masks are int32 bit sets, so at most 31 entries are addressable; the
   // output rank bounds real specs far below that.
-  EMBER_CHECK_MODEL(context, entries <= 31, "begin has %u entries, at most 31 are supported",
-                    entries);
+  EMBER_CHECK_MODEL(context, entries <= 31,
+                    "begin has %" PRIu32 " entries, at most 31 are supported", entries);
   const int32_t sparse_count = static_cast<int32_t>(entries);
   const int32_t begin_mask = options->begin_mask();
   const int32_t end_mask = options->end_mask();
@@ -75,7 +78,7 @@ Status Prepare(OpContext& context) {
                       static_cast<uint32_t>(ellipsis_mask) | static_cast<uint32_t>(new_axis_mask) |
                       static_cast<uint32_t>(shrink_mask)) &
                      ~valid_bits) == 0,
-                    "a mask sets a bit beyond the %u entries of begin", entries);
+                    "a mask sets a bit beyond the %" PRIu32 " entries of begin", entries);
   int ellipsis = -1;
   for (int i = 0; i < sparse_count; ++i) {
     if (!Bit(ellipsis_mask, i)) continue;
@@ -94,7 +97,8 @@ Status Prepare(OpContext& context) {
     if (ellipsis >= 0 && i > ellipsis) ++covered_after;
   }
   EMBER_CHECK_MODEL(context, covered_total <= in.rank,
-                    "the spec indexes %d dims but input 0 has rank %d", covered_total, in.rank);
+                    "the spec indexes %" PRId32 " dims but input 0 has rank %" PRId32,
+                    covered_total, in.rank);
 
   // Walk the sparse spec, producing each input dim's range and the output
   // shape (new axes, kept dims; shrunk dims vanish).
@@ -135,11 +139,13 @@ Status Prepare(OpContext& context) {
     EMBER_CHECK_MODEL(context, stride != 0, "strides[%d] is 0", i);
     if (Bit(shrink_mask, i)) {
       EMBER_CHECK_MODEL(context, stride > 0,
-                        "strides[%d] = %d: a shrink_axis entry needs a positive stride", i, stride);
+                        "strides[%d] = %" PRId32 ": a shrink_axis entry needs a positive stride", i,
+                        stride);
       const int64_t index = begin < 0 ? int64_t{begin} + size : begin;
       EMBER_CHECK_MODEL(context, index >= 0 && index < size,
-                        "begin[%d] = %d is out of range for input dim %d of size %d", i, begin, dim,
-                        size);
+                        "begin[%d] = %" PRId32 " is out of range for input dim %" PRId32
+                        " of size %" PRId32,
+                        i, begin, dim, size);
       begins[dim] = static_cast<int32_t>(index);
       strides[dim] = 1;
       counts[dim] = 1;

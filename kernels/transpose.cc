@@ -1,6 +1,8 @@
 // Transpose: output dim i is input dim perm[i] (TransposeOptions.perm, a
 // permutation of 0..rank-1). Pure data movement, so any element type; a
 // quantized output must be quantized exactly like the input.
+#include <inttypes.h>
+
 #include "kernels/internal/common.h"
 #include "kernels/internal/quantized_copy.h"
 #include "kernels/internal/strided_copy.h"
@@ -33,7 +35,8 @@ Status Prepare(OpContext& context) {
                     schema::EnumNameOpOptions(context.op().options_type()));
   const uint32_t entries = options->perm() == nullptr ? 0 : options->perm()->size();
   EMBER_CHECK_MODEL(context, entries == static_cast<uint32_t>(in.rank),
-                    "perm must have one entry per input dim (%d), has %u", in.rank, entries);
+                    "perm must have one entry per input dim (%" PRId32 "), has %" PRIu32, in.rank,
+                    entries);
 
   int32_t perm[kMaxRank];
   int32_t out_dims[kMaxRank];
@@ -41,8 +44,8 @@ Status Prepare(OpContext& context) {
   for (int i = 0; i < in.rank; ++i) {
     const int32_t p = options->perm()->Get(static_cast<uint32_t>(i));
     EMBER_CHECK_MODEL(context, p >= 0 && p < in.rank && !seen[p],
-                      "perm is not a permutation of 0..%d: perm[%d] = %d %s", in.rank - 1, i, p,
-                      (p >= 0 && p < in.rank) ? "repeats" : "is out of range");
+                      "perm is not a permutation of 0..%" PRId32 ": perm[%d] = %" PRId32 " %s",
+                      in.rank - 1, i, p, (p >= 0 && p < in.rank) ? "repeats" : "is out of range");
     seen[p] = true;
     perm[i] = p;
     out_dims[i] = in.dims[p];

@@ -23,6 +23,7 @@
 // Both sum into a scratch buffer of one accumulator per output value of one
 // batch image, scattering each input cell's products over its window as
 // TFLite does.
+#include <inttypes.h>
 #include <string.h>
 
 #include "kernels/internal/conv_shapes.h"
@@ -129,12 +130,14 @@ Status CheckTransposedAxis(OpContext& context, int axis, int32_t in_size, int32_
       ComputeWindow(context, axis, out_size, filter, stride, 1, padding, &forward));
   if (padding.mode == schema::Padding::VALID) {
     EMBER_CHECK_MODEL(context, out_size >= filter,
-                      "output %s %d is smaller than the filter (%d) with VALID padding", name,
-                      out_size, filter);
+                      "output %s %" PRId32 " is smaller than the filter (%" PRId32
+                      ") with VALID padding",
+                      name, out_size, filter);
   }
   EMBER_CHECK_MODEL(context, forward.output == in_size,
-                    "output %s %d does not fit input %s %d: a %s convolution with filter %d "
-                    "and stride %d maps %d to %d",
+                    "output %s %" PRId32 " does not fit input %s %" PRId32
+                    ": a %s convolution with filter %" PRId32 " and stride %" PRId32
+                    " maps %" PRId32 " to %" PRId32,
                     name, out_size, name, in_size, schema::EnumNamePadding(padding.mode), filter,
                     stride, out_size, forward.output);
   *pad_before = forward.pad_before;
@@ -156,17 +159,20 @@ Status Prepare(OpContext& context) {
   EMBER_RETURN_IF_ERROR(CheckRank(context, output, 4, "output 0"));
   const int32_t out_channels = filter.dim(0);
   EMBER_CHECK_MODEL(context, filter.dim(3) == input.dim(3),
-                    "input 1 (filter) has %d input channels (dim 3) but input 0 has %d",
+                    "input 1 (filter) has %" PRId32
+                    " input channels (dim 3) but input 0 has %" PRId32,
                     filter.dim(3), input.dim(3));
   if (bias.present()) {
     EMBER_RETURN_IF_ERROR(CheckRank(context, bias, 1, "input 2 (bias)"));
     EMBER_CHECK_MODEL(context, bias.dim(0) == out_channels,
-                      "input 2 (bias) has %d values but the filter has %d output channels",
+                      "input 2 (bias) has %" PRId32 " values but the filter has %" PRId32
+                      " output channels",
                       bias.dim(0), out_channels);
   }
   EMBER_CHECK_MODEL(context, output.dim(0) == input.dim(0) && output.dim(3) == out_channels,
-                    "output 0 must have batch %d (input 0 dim 0) and %d channels (filter dim "
-                    "0), has shape [%d,%d,%d,%d]",
+                    "output 0 must have batch %" PRId32 " (input 0 dim 0) and %" PRId32
+                    " channels (filter dim "
+                    "0), has shape [%" PRId32 ",%" PRId32 ",%" PRId32 ",%" PRId32 "]",
                     input.dim(0), out_channels, output.dim(0), output.dim(1), output.dim(2),
                     output.dim(3));
 

@@ -1,6 +1,7 @@
 // Unpack: the inverse of Pack. Splits the input along PackOptions.axis into
 // one output per index, each without that axis. Pure data movement, so any
 // element type; quantized outputs must be quantized exactly like the input.
+#include <inttypes.h>
 #include <string.h>
 
 #include "kernels/internal/common.h"
@@ -33,10 +34,10 @@ Status Prepare(OpContext& context) {
   const int32_t raw_axis = options != nullptr ? options->axis() : 0;
   int32_t axis = 0;
   EMBER_CHECK_MODEL(context, NormalizeAxis(raw_axis, in.rank, &axis),
-                    "axis %d is out of range for input rank %d", raw_axis, in.rank);
+                    "axis %" PRId32 " is out of range for input rank %" PRId32, raw_axis, in.rank);
   EMBER_CHECK_MODEL(context, in.dims[axis] == num_outputs,
-                    "input dim %d is %d but the op has %d outputs", axis, in.dims[axis],
-                    num_outputs);
+                    "input dim %" PRId32 " is %" PRId32 " but the op has %d outputs", axis,
+                    in.dims[axis], num_outputs);
 
   int32_t out_dims[kMaxRank];
   for (int d = 0; d + 1 < in.rank; ++d) out_dims[d] = in.dims[d < axis ? d : d + 1];

@@ -1,8 +1,8 @@
-// ember-convert: TensorFlow frozen graph or TensorFlow Lite model -> Ember
-// model.
+// ember-convert: TensorFlow frozen graph, TensorFlow Lite or ONNX model ->
+// Ember model.
 //
-//   ember-convert IN.pb|IN.tflite -o OUT.ember [--inputs A,B] [--outputs X,Y]
-//                 [--input-shape NAME=d0,d1,...]...
+//   ember-convert IN.pb|IN.tflite|IN.onnx -o OUT.ember [--inputs A,B] [--outputs X,Y]
+//                 [--input-shape NAME=d0,d1,...]... [--io-layout nchw|nhwc]
 //                 [--quantize fp16|int8-weights|int8|int16x8]
 //                 [--calibrate [NAME=]FILE.npy]... [--calibration-method minmax|percentile|mse]
 //                 [--io float|int8] [--report] [--c-array OUT.h [--c-name NAME]]
@@ -29,8 +29,8 @@ using ember::convert::ConvertError;
 
 void Usage() {
   std::cerr
-      << "usage: ember-convert IN.pb|IN.tflite -o OUT.ember [--inputs NAME,...] [--outputs NAME,...]\n"
-         "         [--input-shape NAME=d0,d1,...]...\n"
+      << "usage: ember-convert IN.pb|IN.tflite|IN.onnx -o OUT.ember [--inputs NAME,...] [--outputs NAME,...]\n"
+         "         [--input-shape NAME=d0,d1,...]... [--io-layout nchw|nhwc]\n"
          "         [--quantize fp16|int8-weights|int8|int16x8]\n"
          "         [--calibrate [NAME=]FILE.npy]... [--calibration-method minmax|percentile|mse]\n"
          "         [--io float|int8] [--report] [--c-array OUT.h] [--c-name NAME]\n"
@@ -38,7 +38,10 @@ void Usage() {
          "               or N samples (N, then the input's shape); NAME= may be left out\n"
          "               when the model has one input. Needed by int8 and int16x8.\n"
          "  --report:    per-layer SQNR of the quantized model against float on the\n"
-         "               calibration data, and the end-to-end output error.\n";
+         "               calibration data, and the end-to-end output error.\n"
+         "  --io-layout: ONNX only: 4-D model inputs and outputs stay NCHW as in the\n"
+         "               model (nchw, the default) or become NHWC (nhwc), which saves\n"
+         "               their transposes. --input-shape always takes the model's layout.\n";
 }
 
 std::vector<std::string> SplitCommas(const std::string& text) {
@@ -186,6 +189,12 @@ int main(int argc, char** argv) {
           throw ConvertError("--io " + io + ": expected float or int8");
         }
         options.integer_io = io == "int8";
+      } else if (arg == "--io-layout") {
+        const std::string layout = value();
+        if (layout != "nchw" && layout != "nhwc") {
+          throw ConvertError("--io-layout " + layout + ": expected nchw or nhwc");
+        }
+        options.channels_last_io = layout == "nhwc";
       } else if (arg == "--report") {
         options.quantization_report = true;
       } else if (arg == "--c-array") {

@@ -3,15 +3,19 @@
 
     gen_model_sources.py --flatc FLATC --schema schema/ember.fbs --kernels-dir kernels
         --model MODEL.ember --kernels-inc model_kernels.inc
-        --input-header model_input.h --input-npy-out model_input.npy [--input-npy IN.npy]
+        --input-header model_input.h --input-npy-out model_input.npy
+        [--input-npy IN.npy [--input-index K]]
 
 * model_kernels.inc: one EMBER_KERNEL_LIST_ENTRY(kOp) per op code the model
   uses, so the firmware registers (and links) exactly those kernels. Op codes
   come from the model (flatc's JSON view of it); kernel symbols from the
   `const Kernel kOp = {schema::OpCode::OP, ...}` definitions in kernels/*.cc.
-* model_input.h: `kModelInput[]`, the bytes of input 0: the given .npy (its
-  dtype and element count must match the model's input), or else a fixed
-  pattern covering the type's range.
+* model_input.h: `kModelInput[]`, the bytes of input 0: the given .npy, or
+  else a fixed pattern covering the type's range. The .npy holds the input's
+  element count, or a batch of such samples of which --input-index picks one
+  (its first dimension counts them). Its dtype is the input's, or float for a
+  quantized int8/int16 input: the values are then quantized with the input's
+  scale and zero point exactly as the host's ember-run does.
 * model_input.npy: the same input with the model's shape, for running the
   model on the host (`ember-run ... --input NAME=model_input.npy`).
 * model_io.json (beside model_input.npy): the names of input 0 and output 0.
@@ -76,6 +80,23 @@ def pattern_input(dtype, count):
     return ((index * 37 + 11) % 256 / 128.0 - 1.0).astype(dtype)
 
 
+def quantize_like_ember_run(values, tensor, dtype):
+    """Real values -> the quantized input, as tools/ember_run.cc does it:
+    float32 value / float32 scale, rounded half away from zero, plus the
+    zero point, clamped to the type."""
+    quantization = tensor.get("quantization") or {}
+    if not quantization.get("scale"):
+        return None
+    scale = np.float32(quantization["scale"][0])
+    zero_point = int((quantization.get("zero_point") or [0])[0])
+    scaled = values.astype(np.float32) / scale
+    whole = np.trunc(scaled)
+    # Exact: the fraction of a float32 is exact, so no x + 0.5 rounding error.
+    rounded = whole + np.sign(scaled) * (np.abs(scaled - whole) >= 0.5)
+    info = np.iinfo(dtype)
+    return np.clip(rounded.astype(np.float64) + zero_point, info.min, info.max).astype(dtype)
+
+
 def write_if_changed(path, text):
     if os.path.exists(path):
         with open(path) as f:
@@ -95,6 +116,7 @@ def main():
     parser.add_argument("--input-header", required=True)
     parser.add_argument("--input-npy-out", required=True)
     parser.add_argument("--input-npy", default="")
+    parser.add_argument("--input-index", type=int, default=0)
     args = parser.parse_args()
 
     model = read_model(args.flatc, args.schema, args.model)
@@ -119,11 +141,23 @@ def main():
     count = int(np.prod(shape, dtype=np.int64))
     if args.input_npy:
         given = np.load(args.input_npy)
+        origin = os.path.basename(args.input_npy)
+        if given.size != count and given.ndim > 0 and given.size == given.shape[0] * count:
+            if not 0 <= args.input_index < given.shape[0]:
+                sys.exit(f"gen_model_sources: --input-index {args.input_index}: "
+                         f"{args.input_npy} holds {given.shape[0]} samples")
+            given = given[args.input_index]
+            origin += f" [{args.input_index}]"
+        if given.dtype != dtype and np.issubdtype(given.dtype, np.floating) and \
+                dtype in (np.int8, np.int16):
+            quantized = quantize_like_ember_run(given, tensor, dtype.type)
+            if quantized is not None:
+                given = quantized
+                origin += ", quantized with the input's scale and zero point"
         if given.dtype != dtype or given.size != count:
             sys.exit(f"gen_model_sources: {args.input_npy} holds {given.size} {given.dtype}, "
                      f"input 0 '{tensor.get('name', '')}' is {count} {dtype} {list(shape)}")
         values = given.reshape(shape)
-        origin = os.path.basename(args.input_npy)
     else:
         values = pattern_input(dtype.type, count).reshape(shape)
         origin = "a fixed pattern"

@@ -1,10 +1,11 @@
 // Bare-metal start-up for the Cortex-M firmware example: the vector table,
 // the reset handler (copy .data, zero .bss, static constructors, main, exit)
-// and semihosting (console output and exit status through the debugger or
-// QEMU's -semihosting). No C library start-up code is linked
-// (-nostartfiles): the stack is exactly where cortex-m.ld puts it.
+// and semihosting (console, exit status, host files and the command line
+// through the debugger or QEMU's -semihosting). No C library start-up code
+// is linked (-nostartfiles): the stack is exactly where cortex-m.ld puts it.
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "semihosting.h"
 
@@ -24,22 +25,82 @@ void _init(void) {}
 void _fini(void) {}
 void* __dso_handle = 0;
 
-// SYS_WRITE0 (0x04): writes a NUL-terminated string to the host console.
-void semihosting_write(const char* text) {
-  register uint32_t operation __asm__("r0") = 0x04;
-  register const char* argument __asm__("r1") = text;
-  __asm__ volatile("bkpt 0xAB" : "+r"(operation) : "r"(argument) : "memory");
+// One semihosting request: operation in r0, its argument (a value or a
+// parameter block) in r1, the host's answer back in r0.
+static uint32_t semihosting_call(uint32_t operation, const void* argument) {
+  register uint32_t r0 __asm__("r0") = operation;
+  register const void* r1 __asm__("r1") = argument;
+  __asm__ volatile("bkpt 0xAB" : "+r"(r0) : "r"(r1) : "memory");
+  return r0;
 }
 
-// SYS_EXIT_EXTENDED (0x20) with ADP_Stopped_ApplicationExit: the host (QEMU)
-// exits with `status`. Spins if no debugger is attached to act on it.
+enum {
+  kSysOpen = 0x01,
+  kSysClose = 0x02,
+  kSysWrite0 = 0x04,
+  kSysWrite = 0x05,
+  kSysRead = 0x06,
+  kSysFileLength = 0x0C,
+  kSysGetCommandLine = 0x15,
+  kSysExitExtended = 0x20,
+};
+
+void semihosting_write(const char* text) { semihosting_call(kSysWrite0, text); }
+
+// With ADP_Stopped_ApplicationExit the host (QEMU) exits with `status`.
+// Spins if no debugger is attached to act on it.
 void semihosting_exit(int status) {
   const uint32_t block[2] = {0x20026u, (uint32_t)status};
-  register uint32_t operation __asm__("r0") = 0x20;
-  register const uint32_t* argument __asm__("r1") = block;
-  __asm__ volatile("bkpt 0xAB" : "+r"(operation) : "r"(argument) : "memory");
+  semihosting_call(kSysExitExtended, block);
   for (;;) {
   }
+}
+
+int semihosting_open(const char* path, int for_writing) {
+  // Modes are indices into fopen's mode strings: 1 is "rb", 5 is "wb".
+  const uint32_t block[3] = {(uint32_t)(uintptr_t)path, for_writing ? 5u : 1u,
+                             (uint32_t)strlen(path)};
+  return (int)semihosting_call(kSysOpen, block);
+}
+
+long semihosting_file_length(int handle) {
+  const uint32_t block[1] = {(uint32_t)handle};
+  return (long)(int32_t)semihosting_call(kSysFileLength, block);
+}
+
+// SYS_READ and SYS_WRITE answer with the count of bytes NOT transferred; a
+// host may transfer less than asked, so both loop while there is progress.
+static int transfer(uint32_t operation, int handle, uintptr_t buffer, size_t size) {
+  while (size > 0) {
+    const uint32_t block[3] = {(uint32_t)handle, (uint32_t)buffer, (uint32_t)size};
+    const uint32_t left = semihosting_call(operation, block);
+    if (left >= size) return -1;
+    buffer += size - left;
+    size = left;
+  }
+  return 0;
+}
+
+int semihosting_read(int handle, void* buffer, size_t size) {
+  return transfer(kSysRead, handle, (uintptr_t)buffer, size);
+}
+
+int semihosting_write_file(int handle, const void* buffer, size_t size) {
+  return transfer(kSysWrite, handle, (uintptr_t)buffer, size);
+}
+
+void semihosting_close(int handle) {
+  const uint32_t block[1] = {(uint32_t)handle};
+  semihosting_call(kSysClose, block);
+}
+
+int semihosting_command_line(char* buffer, size_t size) {
+  if (size == 0) return -1;
+  // The host writes the line and its length (without the NUL) into the block.
+  uint32_t block[2] = {(uint32_t)(uintptr_t)buffer, (uint32_t)size};
+  if (semihosting_call(kSysGetCommandLine, block) != 0 || block[1] >= size) return -1;
+  buffer[block[1]] = '\0';
+  return 0;
 }
 
 void Reset_Handler(void) {

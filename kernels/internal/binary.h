@@ -10,6 +10,7 @@
 #ifndef EMBER_KERNELS_INTERNAL_BINARY_H_
 #define EMBER_KERNELS_INTERNAL_BINARY_H_
 
+#include <inttypes.h>
 #include <stdint.h>
 
 #include "interpreter/kernel.h"
@@ -48,7 +49,8 @@ inline Status CheckBinaryOperands(OpContext& context, uint32_t supported_types,
   int32_t dims[kMaxRank];
   int32_t rank = 0;
   EMBER_CHECK_MODEL(context, BroadcastShape(a, b, dims, &rank),
-                    "input shapes do not broadcast (ranks %d and %d)", a.rank, b.rank);
+                    "input shapes do not broadcast (ranks %" PRId32 " and %" PRId32 ")", a.rank,
+                    b.rank);
   EMBER_RETURN_IF_ERROR(context.SetOutputShape(0, dims, rank));
   EMBER_CHECK_MODEL(context,
                     context.op().options_type() == schema::OpOptions::NONE ||
@@ -206,8 +208,8 @@ inline Status ComputeAddSubMultipliers(OpContext& context, Arithmetic op, QuantP
   // fraction: twice the larger input scale below 2^left_shift output scales.
   EMBER_CHECK_MODEL(context,
                     out_real > 0.0 && out_real < 1.0 && params->output_multiplier.shift <= 0,
-                    "%s %s needs an output scale above 2^-%d times the larger input scale; has "
-                    "output scale %g and input scales %g and %g",
+                    "%s %s needs an output scale above 2^-%" PRId32
+                    " times the larger input scale; has output scale %g and input scales %g and %g",
                     TensorTypeName(context.output(0).type), op == Arithmetic::kSub ? "Sub" : "Add",
                     left_shift - 1, static_cast<double>(out.scale), static_cast<double>(a.scale),
                     static_cast<double>(b.scale));

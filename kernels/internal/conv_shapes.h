@@ -13,6 +13,7 @@
 #ifndef EMBER_KERNELS_INTERNAL_CONV_SHAPES_H_
 #define EMBER_KERNELS_INTERNAL_CONV_SHAPES_H_
 
+#include <inttypes.h>
 #include <math.h>
 #include <stdint.h>
 
@@ -47,7 +48,7 @@ inline Status CheckDimsBounded(OpContext& context, const TensorView& view, const
 
 inline Status CheckRank(OpContext& context, const TensorView& view, int rank, const char* what) {
   EMBER_CHECK_MODEL(context, view.present(), "%s is required", what);
-  EMBER_CHECK_MODEL(context, view.rank == rank, "%s must be rank %d, is rank %d", what, rank,
+  EMBER_CHECK_MODEL(context, view.rank == rank, "%s must be rank %d, is rank %" PRId32, what, rank,
                     view.rank);
   return CheckDimsBounded(context, view, what);
 }
@@ -87,13 +88,13 @@ inline Status ReadPadding(OpContext& context, schema::Padding mode,
                     (mode != schema::Padding::EXPLICIT || count != 0) &&
                         ReadExplicitPadding(explicit_padding, out->explicit_values),
                     "EXPLICIT padding needs explicit_padding = [top, bottom, left, right], "
-                    "has %u values",
+                    "has %" PRIu32 " values",
                     count);
   for (int i = 0; i < 4; ++i) {
     EMBER_CHECK_MODEL(context,
                       out->explicit_values[i] >= 0 && out->explicit_values[i] <= kMaxWindowValue,
-                      "option explicit_padding[%d] = %d is out of range (0..%d)", i,
-                      out->explicit_values[i], kMaxWindowValue);
+                      "option explicit_padding[%d] = %" PRId32 " is out of range (0..%" PRId32 ")",
+                      i, out->explicit_values[i], kMaxWindowValue);
   }
   return Status::kOk;
 }
@@ -106,18 +107,20 @@ inline Status ComputeWindow(OpContext& context, int axis, int32_t input, int32_t
                             WindowDim* out) {
   const char name = axis == 0 ? 'h' : 'w';
   EMBER_CHECK_MODEL(context, stride >= 1 && stride <= kMaxWindowValue,
-                    "option stride_%c = %d is out of range (1..%d)", name, stride, kMaxWindowValue);
-  EMBER_CHECK_MODEL(context, dilation >= 1 && dilation <= kMaxWindowValue,
-                    "option dilation_%c = %d is out of range (1..%d)", name, dilation,
+                    "option stride_%c = %" PRId32 " is out of range (1..%" PRId32 ")", name, stride,
                     kMaxWindowValue);
-  EMBER_CHECK_MODEL(context, filter >= 1, "filter %s is %d, must be at least 1",
+  EMBER_CHECK_MODEL(context, dilation >= 1 && dilation <= kMaxWindowValue,
+                    "option dilation_%c = %" PRId32 " is out of range (1..%" PRId32 ")", name,
+                    dilation, kMaxWindowValue);
+  EMBER_CHECK_MODEL(context, filter >= 1, "filter %s is %" PRId32 ", must be at least 1",
                     axis == 0 ? "height" : "width", filter);
-  EMBER_CHECK_MODEL(context, input >= 0 && input <= kMaxDimProduct, "input %s %d is out of range",
-                    axis == 0 ? "height" : "width", input);
+  EMBER_CHECK_MODEL(context, input >= 0 && input <= kMaxDimProduct,
+                    "input %s %" PRId32 " is out of range", axis == 0 ? "height" : "width", input);
   const int64_t extent = int64_t{dilation} * (filter - 1) + 1;
   EMBER_CHECK_MODEL(context, extent <= kMaxWindowValue,
-                    "window %c with filter %d and dilation %d spans more than %d cells", name,
-                    filter, dilation, kMaxWindowValue);
+                    "window %c with filter %" PRId32 " and dilation %" PRId32
+                    " spans more than %" PRId32 " cells",
+                    name, filter, dilation, kMaxWindowValue);
   const int32_t before = padding.explicit_values[axis * 2];
   const int32_t after = padding.explicit_values[axis * 2 + 1];
   EMBER_CHECK_MODEL(
@@ -257,8 +260,8 @@ inline Status CheckPoolWindowsCovered(OpContext& context, int axis, int32_t inpu
   if (window.output == 0) return Status::kOk;
   const int64_t last_start = int64_t{window.output - 1} * stride - window.pad_before;
   EMBER_CHECK_MODEL(context, window.pad_before < filter && last_start < input,
-                    "padding leaves pooling windows along %s with no input cell (input %d, "
-                    "filter %d, stride %d, padding before %d)",
+                    "padding leaves pooling windows along %s with no input cell (input %" PRId32
+                    ", filter %" PRId32 ", stride %" PRId32 ", padding before %" PRId32 ")",
                     axis == 0 ? "height" : "width", input, filter, stride, window.pad_before);
   return Status::kOk;
 }
@@ -282,12 +285,12 @@ inline Status PreparePool2D(OpContext& context, bool sums_windows) {
   EMBER_CHECK_MODEL(context, options != nullptr, "options must be Pool2DOptions, are %s",
                     schema::EnumNameOpOptions(context.op().options_type()));
   EMBER_CHECK_MODEL(context, options->filter_h() >= 1 && options->filter_w() >= 1,
-                    "options filter_h = %d and filter_w = %d must be at least 1",
+                    "options filter_h = %" PRId32 " and filter_w = %" PRId32 " must be at least 1",
                     options->filter_h(), options->filter_w());
   if (sums_windows && (int8 || int16)) {
     const int64_t cells = int64_t{options->filter_h()} * options->filter_w();
     EMBER_CHECK_MODEL(context, cells <= (int8 ? kMaxInt8WindowCells : kMaxInt16WindowCells),
-                      "an %s pooling window of %d x %d cells is larger than 2^%d",
+                      "an %s pooling window of %" PRId32 " x %" PRId32 " cells is larger than 2^%d",
                       int8 ? "int8" : "int16", options->filter_h(), options->filter_w(),
                       int8 ? 24 : 16);
   }
@@ -329,8 +332,9 @@ inline Status PreparePool2D(OpContext& context, bool sums_windows) {
     EMBER_CHECK_MODEL(context,
                       fabs(static_cast<double>(quant.scale) - output_quant.scale) <= 1e-6 &&
                           quant.zero_point == output_quant.zero_point,
-                      "input 0 (scale %g, zero point %d) and output 0 (scale %g, zero point %d) "
-                      "must share one quantization",
+                      "input 0 (scale %g, zero point %" PRId32
+                      ") and output 0 (scale %g, zero point %" PRId32
+                      ") must share one quantization",
                       static_cast<double>(quant.scale), quant.zero_point,
                       static_cast<double>(output_quant.scale), output_quant.zero_point);
     auto* data = context.AllocateOpData<QuantizedPool2DParams>();

@@ -15,6 +15,7 @@
 #ifndef EMBER_KERNELS_INTERNAL_QUANTIZATION_H_
 #define EMBER_KERNELS_INTERNAL_QUANTIZATION_H_
 
+#include <inttypes.h>
 #include <math.h>
 #include <stdint.h>
 
@@ -93,8 +94,8 @@ inline Status ReadInt8Quantization(OpContext& context, const TensorView& view, c
                                    QuantParams* out) {
   const schema::Quantization* q = view.quantization;
   const uint32_t scales = ScaleCount(q);
-  EMBER_CHECK_MODEL(context, scales == 1, "%s is int8 and needs 1 quantization scale, has %u", what,
-                    scales);
+  EMBER_CHECK_MODEL(context, scales == 1, "%s is int8 and needs 1 quantization scale, has %" PRIu32,
+                    what, scales);
   const float scale = q->scale()->Get(0);
   const int64_t zero_point =
       q->zero_point() != nullptr && q->zero_point()->size() > 0 ? q->zero_point()->Get(0) : 0;
@@ -102,8 +103,7 @@ inline Status ReadInt8Quantization(OpContext& context, const TensorView& view, c
                     "%s has quantization scale %g; it must be finite and at least 2^-28", what,
                     static_cast<double>(scale));
   EMBER_CHECK_MODEL(context, zero_point >= -128 && zero_point <= 127,
-                    "%s has zero point %lld, outside int8", what,
-                    static_cast<long long>(zero_point));
+                    "%s has zero point %s, outside int8", what, FormatInt64(zero_point).chars);
   out->scale = scale;
   out->zero_point = static_cast<int32_t>(zero_point);
   return Status::kOk;
@@ -115,8 +115,8 @@ inline Status ReadInt16Quantization(OpContext& context, const TensorView& view, 
                                     QuantParams* out) {
   const schema::Quantization* q = view.quantization;
   const uint32_t scales = ScaleCount(q);
-  EMBER_CHECK_MODEL(context, scales == 1, "%s is int16 and needs 1 quantization scale, has %u",
-                    what, scales);
+  EMBER_CHECK_MODEL(context, scales == 1,
+                    "%s is int16 and needs 1 quantization scale, has %" PRIu32, what, scales);
   const float scale = q->scale()->Get(0);
   const int64_t zero_point =
       q->zero_point() != nullptr && q->zero_point()->size() > 0 ? q->zero_point()->Get(0) : 0;
@@ -124,8 +124,8 @@ inline Status ReadInt16Quantization(OpContext& context, const TensorView& view, 
                     "%s has quantization scale %g; it must be finite and at least 2^-28", what,
                     static_cast<double>(scale));
   EMBER_CHECK_MODEL(context, zero_point == 0,
-                    "%s is int16 and must have zero point 0 (symmetric), has %lld", what,
-                    static_cast<long long>(zero_point));
+                    "%s is int16 and must have zero point 0 (symmetric), has %s", what,
+                    FormatInt64(zero_point).chars);
   out->scale = scale;
   out->zero_point = 0;
   return Status::kOk;
@@ -151,20 +151,21 @@ inline Status ReadInt8WeightScales(OpContext& context, const TensorView& weights
       context,
       scale_count == 1 || (scale_count > 1 && scale_count == static_cast<uint32_t>(channels) &&
                            q->quantized_dimension() == dimension),
-      "%s needs 1 quantization scale or one per %s (%d) along dimension %d, has %u "
-      "along dimension %d",
+      "%s needs 1 quantization scale or one per %s (%" PRId32 ") along dimension %d, has %" PRIu32
+      " along dimension %" PRId32,
       what, channel, channels, dimension, scale_count, q != nullptr ? q->quantized_dimension() : 0);
   // The loader ensures zero points are absent or one per scale.
   const auto* zero_points = q->zero_point();
   for (uint32_t c = 0; c < scale_count; ++c) {
     const float scale = q->scale()->Get(c);
     EMBER_CHECK_MODEL(context, isfinite(scale) && scale >= 0.0f,
-                      "%s has quantization scale %g at %u; it must be finite and not negative",
+                      "%s has quantization scale %g at %" PRIu32
+                      "; it must be finite and not negative",
                       what, static_cast<double>(scale), c);
     const int64_t zero_point = zero_points != nullptr ? zero_points->Get(c) : 0;
     EMBER_CHECK_MODEL(context, zero_point == 0,
-                      "%s must be quantized symmetrically; zero point %u is %lld", what, c,
-                      static_cast<long long>(zero_point));
+                      "%s must be quantized symmetrically; zero point %" PRIu32 " is %s", what, c,
+                      FormatInt64(zero_point).chars);
   }
   *count = scale_count;
   return Status::kOk;

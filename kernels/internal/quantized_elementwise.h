@@ -10,6 +10,7 @@
 #ifndef EMBER_KERNELS_INTERNAL_QUANTIZED_ELEMENTWISE_H_
 #define EMBER_KERNELS_INTERNAL_QUANTIZED_ELEMENTWISE_H_
 
+#include <inttypes.h>
 #include <math.h>
 #include <stdint.h>
 
@@ -31,7 +32,8 @@ inline Status CheckFixedOutputQuantization(OpContext& context, float scale, cons
   QuantParams out;
   EMBER_RETURN_IF_ERROR(ReadQuantizedActivation(context, context.output(0), "output 0", &out));
   EMBER_CHECK_MODEL(context, out.scale == scale && out.zero_point == zero_point,
-                    "output 0 must have scale %s and zero point %d for %s %s, has %g and %d",
+                    "output 0 must have scale %s and zero point %" PRId32
+                    " for %s %s, has %g and %" PRId32,
                     scale_text, zero_point, TensorTypeName(context.output(0).type), op,
                     static_cast<double>(out.scale), out.zero_point);
   return Status::kOk;
@@ -46,8 +48,8 @@ inline Status CheckSameQuantization(OpContext& context, int index, const char* w
   EMBER_RETURN_IF_ERROR(ReadQuantizedActivation(context, context.input(index), what, &in));
   EMBER_RETURN_IF_ERROR(ReadQuantizedActivation(context, context.output(0), "output 0", &out));
   EMBER_CHECK_MODEL(context, in.scale == out.scale && in.zero_point == out.zero_point,
-                    "%s %s needs %s and output 0 quantized alike; has scale %g, zero point %d "
-                    "and scale %g, zero point %d",
+                    "%s %s needs %s and output 0 quantized alike; has scale %g, zero point %" PRId32
+                    " and scale %g, zero point %" PRId32,
                     TensorTypeName(context.output(0).type), op, what, static_cast<double>(in.scale),
                     in.zero_point, static_cast<double>(out.scale), out.zero_point);
   return Status::kOk;

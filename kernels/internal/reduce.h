@@ -25,6 +25,7 @@
 #ifndef EMBER_KERNELS_INTERNAL_REDUCE_H_
 #define EMBER_KERNELS_INTERNAL_REDUCE_H_
 
+#include <inttypes.h>
 #include <stdint.h>
 
 #include "interpreter/kernel.h"
@@ -99,7 +100,8 @@ inline Status PrepareReduce(OpContext& context, ReduceTypes types, ReduceOpData*
       const int32_t axis = options->axes()->Get(i);
       int32_t normalized = 0;
       EMBER_CHECK_MODEL(context, NormalizeAxis(axis, in.rank, &normalized),
-                        "axes[%u] = %d is out of range for input rank %d", i, axis, in.rank);
+                        "axes[%" PRIu32 "] = %" PRId32 " is out of range for input rank %" PRId32,
+                        i, axis, in.rank);
       reduced[normalized] = true;
     }
   }

@@ -5,6 +5,7 @@
 #ifndef EMBER_KERNELS_INTERNAL_RESHAPE_H_
 #define EMBER_KERNELS_INTERNAL_RESHAPE_H_
 
+#include <inttypes.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -55,7 +56,7 @@ inline const flatbuffers::Vector<int32_t>* NewShapeOption(const OpContext& conte
 inline Status SetNewShape(OpContext& context, const flatbuffers::Vector<int32_t>& new_shape) {
   const int64_t count = context.input(0).num_elements();
   EMBER_CHECK_MODEL(context, new_shape.size() <= static_cast<uint32_t>(kMaxRank),
-                    "new_shape has %u entries, at most %d are supported", new_shape.size(),
+                    "new_shape has %" PRIu32 " entries, at most %d are supported", new_shape.size(),
                     kMaxRank);
   const int rank = static_cast<int>(new_shape.size());
   int32_t dims[kMaxRank];
@@ -69,7 +70,7 @@ inline Status SetNewShape(OpContext& context, const flatbuffers::Vector<int32_t>
       unknown = d;
       continue;
     }
-    EMBER_CHECK_MODEL(context, dims[d] >= 0, "new_shape[%d] = %d is negative", d, dims[d]);
+    EMBER_CHECK_MODEL(context, dims[d] >= 0, "new_shape[%d] = %" PRId32 " is negative", d, dims[d]);
     // Once past the input's count only a later zero can bring it back, so
     // stop multiplying there and stay far from overflow.
     if (dims[d] == 0 || known <= count) known *= dims[d];

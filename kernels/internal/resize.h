@@ -5,6 +5,8 @@
 #ifndef EMBER_KERNELS_INTERNAL_RESIZE_H_
 #define EMBER_KERNELS_INTERNAL_RESIZE_H_
 
+#include <inttypes.h>
+
 #include "interpreter/kernel.h"
 #include "kernels/internal/quantized_copy.h"
 
@@ -48,15 +50,20 @@ inline Status PrepareResize(OpContext& context, bool allow_int16, ResizeFlags* o
     EMBER_RETURN_IF_ERROR(ReadQuantizedActivation(context, in, "input 0", &unused));
     EMBER_RETURN_IF_ERROR(CheckCopyQuantization(context, in, "input 0", out, "output 0"));
   }
-  EMBER_CHECK_MODEL(context, in.rank == 4, "input 0 must be rank 4 (NHWC), is rank %d", in.rank);
-  EMBER_CHECK_MODEL(context, out.rank == 4, "output must be rank 4 (NHWC), is rank %d", out.rank);
+  EMBER_CHECK_MODEL(context, in.rank == 4, "input 0 must be rank 4 (NHWC), is rank %" PRId32,
+                    in.rank);
+  EMBER_CHECK_MODEL(context, out.rank == 4, "output must be rank 4 (NHWC), is rank %" PRId32,
+                    out.rank);
   EMBER_CHECK_MODEL(context, out.dims[0] == in.dims[0] && out.dims[3] == in.dims[3],
-                    "output batch and channels (%d, %d) must equal input 0's (%d, %d)", out.dims[0],
-                    out.dims[3], in.dims[0], in.dims[3]);
+                    "output batch and channels (%" PRId32 ", %" PRId32
+                    ") must equal input 0's (%" PRId32 ", %" PRId32 ")",
+                    out.dims[0], out.dims[3], in.dims[0], in.dims[3]);
   EMBER_CHECK_MODEL(context, in.dims[1] > 0 && in.dims[2] > 0,
-                    "input 0 height and width (%d, %d) must be positive", in.dims[1], in.dims[2]);
+                    "input 0 height and width (%" PRId32 ", %" PRId32 ") must be positive",
+                    in.dims[1], in.dims[2]);
   EMBER_CHECK_MODEL(context, out.dims[1] > 0 && out.dims[2] > 0,
-                    "output height and width (%d, %d) must be positive", out.dims[1], out.dims[2]);
+                    "output height and width (%" PRId32 ", %" PRId32 ") must be positive",
+                    out.dims[1], out.dims[2]);
   EMBER_CHECK_MODEL(context,
                     context.op().options_type() == schema::OpOptions::NONE ||
                         context.op().options_type() == schema::OpOptions::ResizeOptions,

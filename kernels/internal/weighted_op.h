@@ -33,6 +33,7 @@
 #ifndef EMBER_KERNELS_INTERNAL_WEIGHTED_OP_H_
 #define EMBER_KERNELS_INTERNAL_WEIGHTED_OP_H_
 
+#include <inttypes.h>
 #include <stdint.h>
 
 #include "interpreter/kernel.h"
@@ -80,8 +81,8 @@ inline Status CheckWeightedBias(OpContext& context, const TensorView& bias, int3
   if (!bias.present()) return Status::kOk;
   EMBER_RETURN_IF_ERROR(CheckRank(context, bias, 1, "input 2 (bias)"));
   EMBER_CHECK_MODEL(context, bias.dim(0) == channels,
-                    "input 2 (bias) has %d values but %s has %d %s", bias.dim(0), info.bias_owner,
-                    channels, info.bias_counts);
+                    "input 2 (bias) has %" PRId32 " values but %s has %" PRId32 " %s", bias.dim(0),
+                    info.bias_owner, channels, info.bias_counts);
   return Status::kOk;
 }
 
@@ -214,7 +215,7 @@ Status PrepareQuantized(OpContext& context, schema::Activation activation, const
   for (uint32_t c = 0; wide && c < scale_count; ++c) {
     EMBER_CHECK_MODEL(context, multipliers[c].shift <= kMaxWideMultiplierShift,
                       "input scale * %s scale / output scale must be below 2^%d for int16 with "
-                      "64-bit sums, is %g * %g / %g at %u",
+                      "64-bit sums, is %g * %g / %g at %" PRIu32,
                       info.noun, static_cast<int>(kMaxWideMultiplierShift),
                       static_cast<double>(input_quant.scale),
                       static_cast<double>(weights.quantization->scale()->Get(c)),

@@ -1,10 +1,14 @@
 #!/usr/bin/python3
 """Runs a firmware image (examples/firmware) under QEMU and compares the output
 bytes it prints with the host's ember-run on the same model and input, and
-optionally with a golden output.
+optionally with a golden output and the prediction it prints.
 
     run_firmware.py --firmware-dir BUILD/examples/firmware --ember-run HOST/tools/ember-run
-                    [--golden OUT.npy]
+                    [--golden OUT.npy] [--prediction-label LABEL]
+
+With --prediction-label (the image built with EMBER_FIRMWARE_PREDICTION_LABEL),
+the image's "predicted LABEL: K" must name the class the host's output scores
+highest.
 
 The QEMU command comes from the cross build (emulator.txt, the toolchain's
 CMAKE_CROSSCOMPILING_EMULATOR); model, input and I/O names from its gen/.
@@ -32,6 +36,8 @@ def main():
     parser.add_argument("--ember-run", required=True)
     parser.add_argument("--image", default="ember-firmware.elf")
     parser.add_argument("--golden", default="", help="expected output 0 (.npy)")
+    parser.add_argument("--prediction-label", default="",
+                        help="check the image's 'predicted LABEL: K' against the host")
     args = parser.parse_args()
     gen = os.path.join(args.firmware_dir, "gen")
     with open(os.path.join(args.firmware_dir, "emulator.txt")) as f:
@@ -78,6 +84,16 @@ def main():
                 host_output.reshape(-1).astype(int).tolist():
             fail(f"the output differs from {args.golden}: {golden.tolist()}")
         print(f"golden: equal to {os.path.basename(args.golden)}")
+    if args.prediction_label:
+        printed = re.findall(rf"^predicted {re.escape(args.prediction_label)}: (\d+) ", run.stdout,
+                             re.MULTILINE)
+        if len(printed) != 1:
+            fail(f"the image printed no 'predicted {args.prediction_label}: K' line")
+        # numpy's argmax, like the image, gives ties to the first class.
+        host_prediction = int(np.argmax(host_output.reshape(-1)))
+        print(f"prediction: device {printed[0]}, host {host_prediction}")
+        if int(printed[0]) != host_prediction:
+            fail(f"the device predicts {printed[0]}, the host {host_prediction}")
     print(f"run_firmware: OK: {len(device)} output bytes equal on device and host")
 
 

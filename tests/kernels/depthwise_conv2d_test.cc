@@ -588,8 +588,11 @@ WideInt8Quantization RandomWideInt8Quantization(std::mt19937& rng, int filter_sc
     q.filter_scales.push_back(rng() % 16 == 0 ? 0.0f : 0.0005f + 0.05f * unit(rng));
   }
   const float largest = *std::max_element(q.filter_scales.begin(), q.filter_scales.end());
-  const float multiplier =
-      std::ldexp(0.5f + 0.5f * unit(rng), std::uniform_int_distribution<int>(-23, 4)(rng));
+  // Two draws in one call would be taken in an unspecified order (GCC on
+  // x86-64 and on aarch64/riscv64 differ): name the exponent first, so every
+  // target sees the same cases.
+  const int exponent = std::uniform_int_distribution<int>(-23, 4)(rng);
+  const float multiplier = std::ldexp(0.5f + 0.5f * unit(rng), exponent);
   q.output_scale = q.input_scale * (largest > 0.0f ? largest : 0.01f) / multiplier;
   q.output_zp = zero_point(rng);
   return q;

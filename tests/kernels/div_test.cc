@@ -140,7 +140,11 @@ TEST(DivTest, Int32BroadcastSweep) {
       [](int64_t count, std::mt19937& rng) {
         std::vector<int32_t> b(count);
         std::uniform_int_distribution<int32_t> magnitude(1, 20);
-        for (int32_t& v : b) v = magnitude(rng) * (rng() % 2 == 0 ? 1 : -1);
+        for (int32_t& v : b) {
+          // Drawn one after the other: the operands of * have no set order.
+          const int32_t absolute = magnitude(rng);
+          v = rng() % 2 == 0 ? absolute : -absolute;
+        }
         return b;
       });
 }

@@ -25,12 +25,10 @@
 
 namespace ember::testing {
 
-// Where the case files live: tests/kernels/testdata, found from this
-// header's own path (tests/testing).
-inline std::string TflmCaseDir() {
-  const std::string path = __FILE__;
-  return path.substr(0, path.find_last_of('/') + 1) + "../kernels/testdata/";
-}
+// Where the case files live: tests/kernels/testdata, as the build names it
+// (tests/CMakeLists.txt). Not from __FILE__: with ccache's base_dir that path
+// is relative to the build folder, not to the folder the test runs in.
+inline std::string TflmCaseDir() { return EMBER_KERNEL_TESTDATA_DIR "/"; }
 
 struct TfliteTensor {
   std::vector<int32_t> shape;

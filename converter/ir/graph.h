@@ -12,6 +12,7 @@
 #include <cstring>
 #include <string>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "converter/model_builder.h"
@@ -48,6 +49,15 @@ struct IrTensor {
   std::vector<int64_t> AsInts() const;
   std::vector<float> AsFloats() const;
 };
+
+// An op's options from one options table (schema::Conv2DOptionsT, ...), for
+// IrGraph::AddOp.
+template <typename T>
+schema::OpOptionsUnion Options(T value) {
+  schema::OpOptionsUnion options;
+  options.Set(std::move(value));
+  return options;
+}
 
 struct IrOp {
   schema::OpCode code = schema::OpCode::ADD;

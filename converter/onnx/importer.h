@@ -23,13 +23,6 @@ namespace ember::convert::onnx_import {
 using schema::OpCode;
 using schema::TensorType;
 
-template <typename T>
-schema::OpOptionsUnion Options(T value) {
-  schema::OpOptionsUnion options;
-  options.Set(std::move(value));
-  return options;
-}
-
 // Thrown by an op mapping that meets something Ember cannot express; the
 // driver records it against the node and goes on with the rest of the graph.
 class NodeUnsupported : public std::runtime_error {

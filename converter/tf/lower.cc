@@ -17,13 +17,6 @@ namespace {
 using schema::OpCode;
 using schema::TensorType;
 
-template <typename T>
-schema::OpOptionsUnion Options(T value) {
-  schema::OpOptionsUnion options;
-  options.Set(std::move(value));
-  return options;
-}
-
 std::vector<int32_t> ToInt32(const std::vector<int64_t>& values) {
   return std::vector<int32_t>(values.begin(), values.end());
 }

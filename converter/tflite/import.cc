@@ -20,13 +20,6 @@ namespace fb = tflite_schema;
 using schema::OpCode;
 using schema::TensorType;
 
-template <typename T>
-schema::OpOptionsUnion Options(T value) {
-  schema::OpOptionsUnion options;
-  options.Set(std::move(value));
-  return options;
-}
-
 std::string ShapeString(const std::vector<int32_t>& shape) {
   std::string text = "[";
   for (size_t d = 0; d < shape.size(); ++d) text += (d ? "," : "") + std::to_string(shape[d]);

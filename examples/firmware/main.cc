@@ -6,7 +6,6 @@
 // EMBER_FIRMWARE_PREDICTION_LABEL (e.g. "digit"), it also prints the class
 // output 0 scores highest: "predicted digit: 7 (score 0.996, int8 127)".
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -15,6 +14,7 @@
 #include "kernels/kernels.h"
 #include "model_input.h"  // kModelInput[]: input 0's bytes (generated)
 #include "model.h"        // ember_firmware_model[], EMBER_FIRMWARE_ARENA_BYTES (generated)
+#include "console.h"
 #include "semihosting.h"
 
 namespace {
@@ -26,30 +26,9 @@ constexpr size_t kKernelCount = 0
 #undef EMBER_KERNEL_LIST_ENTRY
     ;
 
-void Print(const char* format, ...) __attribute__((format(printf, 1, 2)));
-void Print(const char* format, ...) {
-  char line[160];
-  va_list args;
-  va_start(args, format);
-  vsnprintf(line, sizeof(line), format, args);
-  va_end(args);
-  semihosting_write(line);
-}
+using ember::firmware::Print;
 
-// Errors go to the console. snprintf-style formatting only: newlib-nano
-// formats no floating-point numbers unless _printf_float is linked in.
-class ConsoleReporter : public ember::ErrorReporter {
- public:
-  void Report(const char* format, va_list args) override {
-    char line[256];
-    vsnprintf(line, sizeof(line), format, args);
-    semihosting_write("error: ");
-    semihosting_write(line);
-    semihosting_write("\n");
-  }
-};
-
-ConsoleReporter reporter;
+ember::firmware::ConsoleReporter reporter("error");
 alignas(16) uint8_t arena[EMBER_FIRMWARE_ARENA_BYTES];
 
 void PrintShape(const char* what, const ember::TensorView& view) {

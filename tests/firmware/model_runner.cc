@@ -16,7 +16,6 @@
 //   __free_ram_start__                                      __free_ram_end__
 //   | model bytes | arena (the interpreter takes what it plans) ...        |
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -24,6 +23,7 @@
 
 #include "interpreter/interpreter.h"
 #include "kernels/kernels.h"
+#include "console.h"
 #include "semihosting.h"
 
 extern "C" {
@@ -49,29 +49,10 @@ constexpr int kMaxArguments = 3 + kMaxInputs;
 constexpr size_t kCommandLineBytes = 4096;
 constexpr size_t kPathBytes = 512;
 
-void Print(const char* format, ...) __attribute__((format(printf, 1, 2)));
-void Print(const char* format, ...) {
-  char line[256];
-  va_list args;
-  va_start(args, format);
-  vsnprintf(line, sizeof(line), format, args);
-  va_end(args);
-  semihosting_write(line);
-}
+using ember::firmware::Print;
 
 // Messages of the model and interpreter, on the console.
-class ConsoleReporter : public ember::ErrorReporter {
- public:
-  void Report(const char* format, va_list args) override {
-    char line[256];
-    vsnprintf(line, sizeof(line), format, args);
-    semihosting_write("model_runner: ");
-    semihosting_write(line);
-    semihosting_write("\n");
-  }
-};
-
-ConsoleReporter reporter;
+ember::firmware::ConsoleReporter reporter("model_runner");
 char command_line[kCommandLineBytes];
 
 uint8_t* AlignUp16(uint8_t* pointer) {

@@ -19,7 +19,8 @@ void Importer::UnaryOp(Node& node) {
       {"Relu", OpCode::RELU},           {"Sigmoid", OpCode::LOGISTIC},
       {"Tanh", OpCode::TANH},           {"Exp", OpCode::EXP},
       {"Sqrt", OpCode::SQRT},           {"Neg", OpCode::NEG},
-      {"HardSwish", OpCode::HARD_SWISH}};
+      {"HardSwish", OpCode::HARD_SWISH}, {"Sign", OpCode::SIGN},
+      {"Floor", OpCode::FLOOR}};
   if (node.op_type() == "Neg") {
     RequireType(node, 0, {TensorType::FLOAT32, TensorType::INT32, TensorType::INT64});
     if (In(node, 0).type == TensorType::INT64) {
@@ -100,6 +101,69 @@ void Importer::VariadicOp(Node& node) {
                ScalarFloat(Name(node, "count"), static_cast<float>(inputs.size())), Name(node));
   }
   DefineInLayout(node, 0, result, channels_last);
+}
+
+namespace {
+
+// Before opset 7 broadcasting was opt-in, and `axis` could align the second
+// input anywhere; without it, it aligns trailing dims as numpy, which is all
+// Ember's kernels do.
+void AcceptLegacyBroadcast(Importer& importer, Node& node) {
+  if (importer.opset() >= 7) return;
+  node.Int("broadcast", 0);
+  const int rank = importer.In(node, 0).rank();
+  if (node.Has("axis") &&
+      importer.Axis(node, node.Int("axis", 0), rank) != rank - importer.In(node, 1).rank()) {
+    importer.Unsupported("legacy broadcasting along a middle axis");
+  }
+}
+
+}  // namespace
+
+// Ember's comparisons give BOOL from float32, int32, int64 and (unquantized)
+// int8 and int16 inputs of one type, broadcast as numpy.
+void Importer::Comparison(Node& node) {
+  static const std::map<std::string, OpCode> codes = {{"Less", OpCode::LESS},
+                                                      {"LessOrEqual", OpCode::LESS_EQUAL},
+                                                      {"Greater", OpCode::GREATER},
+                                                      {"GreaterOrEqual", OpCode::GREATER_EQUAL},
+                                                      {"Equal", OpCode::EQUAL}};
+  RequireType(node, 0,
+              {TensorType::FLOAT32, TensorType::INT32, TensorType::INT64, TensorType::INT8,
+               TensorType::INT16});
+  if (In(node, 1).type != In(node, 0).type) Fail(node, "the inputs' element types differ");
+  AcceptLegacyBroadcast(*this, node);
+  bool channels_last = false;
+  const std::vector<int> inputs = BroadcastInputs(node, {0, 1}, &channels_last);
+  DefineInLayout(node, 0,
+                 Emit(codes.at(node.op_type()), inputs, TensorType::BOOL, Name(node)),
+                 channels_last);
+}
+
+void Importer::Logical(Node& node) {
+  RequireType(node, 0, {TensorType::BOOL});
+  if (node.op_type() == "Not") {
+    const auto [input, channels_last] = InAnyLayout(node, 0);
+    DefineInLayout(node, 0, Emit(OpCode::LOGICAL_NOT, {input}, TensorType::BOOL, Name(node)),
+                   channels_last);
+    return;
+  }
+  RequireType(node, 1, {TensorType::BOOL});
+  AcceptLegacyBroadcast(*this, node);
+  bool channels_last = false;
+  const std::vector<int> inputs = BroadcastInputs(node, {0, 1}, &channels_last);
+  const OpCode code = node.op_type() == "And" ? OpCode::LOGICAL_AND : OpCode::LOGICAL_OR;
+  DefineInLayout(node, 0, Emit(code, inputs, TensorType::BOOL, Name(node)), channels_last);
+}
+
+// Where(condition, x, y) broadcasts all three as numpy: Ember's SELECT.
+void Importer::Where(Node& node) {
+  RequireType(node, 0, {TensorType::BOOL});
+  if (In(node, 2).type != In(node, 1).type) Fail(node, "x and y element types differ");
+  bool channels_last = false;
+  const std::vector<int> inputs = BroadcastInputs(node, {0, 1, 2}, &channels_last);
+  DefineInLayout(node, 0, Emit(OpCode::SELECT, inputs, In(node, 1).type, Name(node)),
+                 channels_last);
 }
 
 void Importer::LeakyRelu(Node& node) {

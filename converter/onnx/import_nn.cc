@@ -897,6 +897,19 @@ void Importer::Reduce(Node& node) {
   }
 }
 
+void Importer::ArgMinMax(Node& node) {
+  RequireType(node, 0, {TensorType::FLOAT32, TensorType::INT32});
+  Value& x = In(node, 0);
+  schema::ArgMinMaxOptionsT options;
+  options.axis = Axis(node, node.Int("axis", 0), x.rank());
+  options.keep_dims = node.Int("keepdims", 1) != 0;
+  options.select_last_index = node.Int("select_last_index", 0) != 0;
+  const OpCode code = node.op_type() == "ArgMax" ? OpCode::ARG_MAX : OpCode::ARG_MIN;
+  // The axis is ONNX's, so the kernel reads the input in ONNX's layout.
+  DefineSource(node, 0,
+               Emit(code, {Source(x)}, TensorType::INT64, Name(node), Options(options)));
+}
+
 // ---- resize ----
 
 namespace {

@@ -398,6 +398,67 @@ void Importer::Gather(Node& node) {
       Emit(OpCode::GATHER, {Source(data), indices}, data.type, Name(node), Options(options)));
 }
 
+// ONNX's OneHot counts indices in [-depth, 0) from the end, where Ember's
+// ONE_HOT (TensorFlow's) gives all off. So two ONE_HOTs, of the indices and
+// of the indices plus depth, each cover one range and give all off over the
+// other; their MAXIMUM (MINIMUM when on < off) picks on or off exactly.
+// Indices are computed in int32: float indices truncate as ONNX's cast to
+// int64 does, int64 indices beyond int32 wrap.
+void Importer::OneHot(Node& node) {
+  RequireType(node, 0, {TensorType::FLOAT32, TensorType::INT32, TensorType::INT64});
+  RequireType(node, 2, {TensorType::FLOAT32, TensorType::INT32});
+  Value& indices_value = In(node, 0);
+  const std::vector<float> depth_values =
+      In(node, 1).type == TensorType::FLOAT32 ? ConstFloats(node, 1, "depth")
+                                              : std::vector<float>();
+  const std::vector<int64_t> depth_ints =
+      In(node, 1).type == TensorType::FLOAT32 ? std::vector<int64_t>() : ConstInts(node, 1, "depth");
+  if (depth_values.size() + depth_ints.size() != 1) Fail(node, "depth must be one value");
+  const int64_t depth = depth_ints.empty() ? static_cast<int64_t>(depth_values[0]) : depth_ints[0];
+  if (depth < 1 || depth > kMaxBuiltConstant) {
+    Fail(node, "depth " + std::to_string(depth) + " is out of range");
+  }
+  const int rank = indices_value.rank();
+  int64_t axis = node.Int("axis", -1);
+  if (axis < -rank - 1 || axis > rank) Fail(node, "axis " + std::to_string(axis) + " is out of range");
+  if (axis < 0) axis += rank + 1;
+  schema::OneHotOptionsT options;
+  options.axis = static_cast<int32_t>(axis);
+
+  const TensorType type = In(node, 2).type;
+  int off = -1;
+  int on = -1;
+  bool on_below_off = false;
+  if (type == TensorType::FLOAT32) {
+    const std::vector<float> values = ConstFloats(node, 2, "values");
+    if (values.size() != 2) Fail(node, "values must hold off and on");
+    off = ScalarFloat(Name(node, "off"), values[0]);
+    on = ScalarFloat(Name(node, "on"), values[1]);
+    on_below_off = values[1] < values[0];
+  } else {
+    const std::vector<int64_t> values = ConstInts(node, 2, "values");
+    if (values.size() != 2) Fail(node, "values must hold off and on");
+    off = Constant<int32_t>(Name(node, "off"), {}, {static_cast<int32_t>(values[0])});
+    on = Constant<int32_t>(Name(node, "on"), {}, {static_cast<int32_t>(values[1])});
+    on_below_off = values[1] < values[0];
+  }
+
+  int indices = Source(indices_value);
+  if (indices_value.type != TensorType::INT32) {
+    indices = Emit(OpCode::CAST, {indices}, TensorType::INT32, Name(node, "indices"));
+  }
+  const int depth_tensor =
+      Constant<int32_t>(Name(node, "depth"), {}, {static_cast<int32_t>(depth)});
+  const int from_end = Binary(OpCode::ADD, indices, depth_tensor, Name(node, "from_end"));
+  const int hot = Emit(OpCode::ONE_HOT, {indices, depth_tensor, on, off}, type,
+                       Name(node, "hot"), Options(options));
+  const int hot_from_end = Emit(OpCode::ONE_HOT, {from_end, depth_tensor, on, off}, type,
+                                Name(node, "hot_from_end"), Options(options));
+  DefineSource(node, 0,
+               Binary(on_below_off ? OpCode::MINIMUM : OpCode::MAXIMUM, hot, hot_from_end,
+                      Name(node)));
+}
+
 void Importer::Shape(Node& node) {
   const std::vector<int32_t> shape = In(node, 0).shape;
   const int rank = static_cast<int>(shape.size());

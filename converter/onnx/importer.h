@@ -199,6 +199,9 @@ class Importer {
   void UnaryOp(Node& node);
   void BinaryOp(Node& node);
   void VariadicOp(Node& node);
+  void Comparison(Node& node);
+  void Logical(Node& node);
+  void Where(Node& node);
   void LeakyRelu(Node& node);
   void Elu(Node& node);
   void Selu(Node& node);
@@ -228,6 +231,7 @@ class Importer {
   void MeanVarianceNormalization(Node& node);
   void Softmax(Node& node);
   void Reduce(Node& node);
+  void ArgMinMax(Node& node);
   void Resize(Node& node);
   void DepthToSpace(Node& node);
   void SpaceToDepth(Node& node);
@@ -242,6 +246,7 @@ class Importer {
   void Slice(Node& node);
   void Pad(Node& node);
   void Gather(Node& node);
+  void OneHot(Node& node);
   void Shape(Node& node);
   void Size(Node& node);
   void ConstantOp(Node& node);

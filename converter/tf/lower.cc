@@ -165,6 +165,9 @@ class Lowerer {
   void BiasAdd(const Node& node);
   void Binary(const Node& node);
   void Unary(const Node& node);
+  void Comparison(const Node& node);
+  void Logical(const Node& node);
+  void Select(const Node& node);
   void LeakyRelu(const Node& node);
   void Softmax(const Node& node);
   void Pool(const Node& node);
@@ -187,6 +190,8 @@ class Lowerer {
   void Cast(const Node& node);
   void Resize(const Node& node);
   void Gather(const Node& node);
+  void ArgMinMax(const Node& node);
+  void OneHot(const Node& node);
 
   const Graph& graph_;
   const LowerOptions& options_;
@@ -216,6 +221,17 @@ const std::unordered_map<std::string, LowerFn>& Lowerer::Table() {
       {"Maximum", &Lowerer::Binary},
       {"Minimum", &Lowerer::Binary},
       {"SquaredDifference", &Lowerer::Binary},
+      {"Less", &Lowerer::Comparison},
+      {"LessEqual", &Lowerer::Comparison},
+      {"Greater", &Lowerer::Comparison},
+      {"GreaterEqual", &Lowerer::Comparison},
+      {"Equal", &Lowerer::Comparison},
+      {"NotEqual", &Lowerer::Comparison},
+      {"LogicalAnd", &Lowerer::Logical},
+      {"LogicalOr", &Lowerer::Logical},
+      {"LogicalNot", &Lowerer::Logical},
+      {"Select", &Lowerer::Select},
+      {"SelectV2", &Lowerer::Select},
       {"Relu", &Lowerer::Unary},
       {"Relu6", &Lowerer::Unary},
       {"Sigmoid", &Lowerer::Unary},
@@ -225,6 +241,8 @@ const std::unordered_map<std::string, LowerFn>& Lowerer::Table() {
       {"Sqrt", &Lowerer::Unary},
       {"Exp", &Lowerer::Unary},
       {"Neg", &Lowerer::Unary},
+      {"Sign", &Lowerer::Unary},
+      {"Floor", &Lowerer::Unary},
       {"LeakyRelu", &Lowerer::LeakyRelu},
       {"Softmax", &Lowerer::Softmax},
       {"MaxPool", &Lowerer::Pool},
@@ -257,6 +275,9 @@ const std::unordered_map<std::string, LowerFn>& Lowerer::Table() {
       {"ResizeNearestNeighbor", &Lowerer::Resize},
       {"GatherV2", &Lowerer::Gather},
       {"Gather", &Lowerer::Gather},
+      {"ArgMax", &Lowerer::ArgMinMax},
+      {"ArgMin", &Lowerer::ArgMinMax},
+      {"OneHot", &Lowerer::OneHot},
   };
   return table;
 }
@@ -467,11 +488,59 @@ void Lowerer::Binary(const Node& node) {
   Bind(node, 0, Emit(code, {a, b}, T(a).type, node.name(), std::move(options)));
 }
 
+void Lowerer::Comparison(const Node& node) {
+  static const std::map<std::string, OpCode> codes = {
+      {"Less", OpCode::LESS},       {"LessEqual", OpCode::LESS_EQUAL},
+      {"Greater", OpCode::GREATER}, {"GreaterEqual", OpCode::GREATER_EQUAL},
+      {"Equal", OpCode::EQUAL},     {"NotEqual", OpCode::NOT_EQUAL}};
+  // Equal and NotEqual with incompatible_shape_error = false answer false
+  // (true) for shapes that do not broadcast instead of failing; Ember keeps
+  // the default, where such shapes are an error.
+  if (node.Has("incompatible_shape_error") && !node.GetBool("incompatible_shape_error")) {
+    Fail(node, "incompatible_shape_error = false is not supported");
+  }
+  const int a = In(node, 0);
+  const int b = In(node, 1);
+  Bind(node, 0, Emit(codes.at(node.op()), {a, b}, TensorType::BOOL, node.name()));
+}
+
+void Lowerer::Logical(const Node& node) {
+  if (node.op() == "LogicalNot") {
+    Bind(node, 0, Emit(OpCode::LOGICAL_NOT, {In(node, 0)}, TensorType::BOOL, node.name()));
+    return;
+  }
+  const OpCode code = node.op() == "LogicalAnd" ? OpCode::LOGICAL_AND : OpCode::LOGICAL_OR;
+  Bind(node, 0, Emit(code, {In(node, 0), In(node, 1)}, TensorType::BOOL, node.name()));
+}
+
+// SelectV2 broadcasts its three inputs. TF1's Select does not broadcast, but
+// a rank-1 condition against a higher-rank x picks whole rows (x.dim(0) of
+// them); reshaping that condition to [N, 1, ..., 1] makes Ember's
+// broadcasting SELECT do exactly that.
+void Lowerer::Select(const Node& node) {
+  int condition = In(node, 0);
+  const int x = In(node, 1);
+  const int y = In(node, 2);
+  const std::vector<int32_t>& condition_shape = T(condition).shape;
+  const std::vector<int32_t>& x_shape = T(x).shape;
+  if (node.op() == "Select" && condition_shape.size() == 1 && x_shape.size() > 1) {
+    if (condition_shape[0] != x_shape[0]) {
+      Fail(node, "a rank-1 condition needs x's first dimension (" + std::to_string(x_shape[0]) +
+                     "), has " + std::to_string(condition_shape[0]));
+    }
+    std::vector<int32_t> rows(x_shape.size(), 1);
+    rows[0] = condition_shape[0];
+    condition = Reshape(condition, rows, node.name() + "/rows");
+  }
+  Bind(node, 0, Emit(OpCode::SELECT, {condition, x, y}, T(x).type, node.name()));
+}
+
 void Lowerer::Unary(const Node& node) {
   static const std::map<std::string, OpCode> codes = {
       {"Relu", OpCode::RELU},   {"Relu6", OpCode::RELU6}, {"Sigmoid", OpCode::LOGISTIC},
       {"Tanh", OpCode::TANH},   {"Elu", OpCode::ELU},     {"Rsqrt", OpCode::RSQRT},
-      {"Sqrt", OpCode::SQRT},   {"Exp", OpCode::EXP},     {"Neg", OpCode::NEG}};
+      {"Sqrt", OpCode::SQRT},   {"Exp", OpCode::EXP},     {"Neg", OpCode::NEG},
+      {"Sign", OpCode::SIGN},   {"Floor", OpCode::FLOOR}};
   const int input = In(node, 0);
   Bind(node, 0, Emit(codes.at(node.op()), {input}, T(input).type, node.name()));
 }
@@ -724,6 +793,32 @@ void Lowerer::Gather(const Node& node) {
   }
   options.batch_dims = node.Has("batch_dims") ? static_cast<int32_t>(node.GetInt("batch_dims")) : 0;
   Bind(node, 0, Emit(OpCode::GATHER, {params, indices}, T(params).type, node.name(), Options(options)));
+}
+
+void Lowerer::ArgMinMax(const Node& node) {
+  const int input = In(node, 0);
+  const std::vector<int64_t> axis = ConstInts(node, 1, "the dimension");
+  if (axis.size() != 1) Fail(node, "needs one axis");
+  schema::ArgMinMaxOptionsT options;
+  options.axis = Axis(node, axis[0], T(input).shape.size());
+  // TensorFlow's default output_type is int64.
+  const TensorType type =
+      node.Has("output_type") ? TypeOf(node, node.GetType("output_type")) : TensorType::INT64;
+  if (type != TensorType::INT32 && type != TensorType::INT64) {
+    Fail(node, "output_type must be int32 or int64");
+  }
+  const OpCode code = node.op() == "ArgMax" ? OpCode::ARG_MAX : OpCode::ARG_MIN;
+  Bind(node, 0, Emit(code, {input}, type, node.name(), Options(options)));
+}
+
+// The kernel checks the rest (depth constant, on/off values one element of
+// the output's type).
+void Lowerer::OneHot(const Node& node) {
+  const int on_value = In(node, 2);
+  schema::OneHotOptionsT options;
+  options.axis = node.Has("axis") ? static_cast<int32_t>(node.GetInt("axis")) : -1;
+  Bind(node, 0, Emit(OpCode::ONE_HOT, {In(node, 0), In(node, 1), on_value, In(node, 3)},
+                     T(on_value).type, node.name(), Options(options)));
 }
 
 }  // namespace

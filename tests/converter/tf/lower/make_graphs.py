@@ -611,6 +611,63 @@ def minimum_broadcast_const():
                        tolerance=EXACT)
 
 
+# The comparison, logical and select ops meet here with float inputs and
+# outputs, their BOOL values staying inside the graph. numpy computes the
+# references: they are where() over comparisons, and tfjs's Select does not
+# take TF1's rank-1 row condition.
+@case
+def select_v2_less_broadcast():
+    c = Case("select_v2_less_broadcast", EXACT)
+    x = c.input("x", [2, 3, 4])
+    y = c.input("y", [3, 1])
+    less = c.op("less", "Less", [x, y], T=DT_FLOAT)
+    c.outputs = [c.op("select", "SelectV2", [less, x, y], T=DT_FLOAT)]
+    c.numpy_reference = lambda inputs: {
+        "select": np.where(inputs["x"] < inputs["y"], inputs["x"], inputs["y"])}
+    return c
+
+
+@case
+def select_rank1_condition_picks_rows():
+    # TF1 Select: a [4] condition picks whole rows of [4, 3] operands.
+    c = Case("select_rank1_condition_picks_rows", EXACT)
+    v = c.input("v", [4])
+    x = c.input("x", [4, 3])
+    y = c.input("y", [4, 3])
+    greater = c.op("greater", "Greater", [v, c.const("zero", np.float32(0))], T=DT_FLOAT)
+    c.outputs = [c.op("select", "Select", [greater, x, y], T=DT_FLOAT)]
+    c.numpy_reference = lambda inputs: {
+        "select": np.where((inputs["v"] > 0)[:, None], inputs["x"], inputs["y"])}
+    return c
+
+
+@case
+def comparisons_and_logic():
+    # Equal(x, Maximum(x, z)) holds exactly where x >= z, so Equal sees both
+    # answers on random floats.
+    c = Case("comparisons_and_logic", EXACT)
+    x = c.input("x", [2, 3, 4])
+    z = c.input("z", [3, 4])
+    half = c.const("half", np.float32(0.5))
+    zero = c.const("zero", np.float32(0))
+    at_least = c.op("greater_equal", "GreaterEqual", [x, z], T=DT_FLOAT)
+    equal = c.op("equal", "Equal", [x, c.op("max", "Maximum", [x, z], T=DT_FLOAT)], T=DT_FLOAT)
+    not_below = c.op("not_below", "LogicalNot", [c.op("less_half", "Less", [x, half], T=DT_FLOAT)])
+    differ = c.op("not_equal", "NotEqual", [z, x], T=DT_FLOAT)
+    non_positive = c.op("less_equal", "LessEqual", [z, zero], T=DT_FLOAT)
+    either = c.op("or1", "LogicalOr", [c.op("and1", "LogicalAnd", [at_least, equal]),
+                                       c.op("and2", "LogicalAnd", [not_below, differ])])
+    condition = c.op("or2", "LogicalOr", [either, non_positive])
+    c.outputs = [c.op("select", "SelectV2", [condition, x, z], T=DT_FLOAT)]
+
+    def reference(inputs):
+        x, z = inputs["x"], inputs["z"]
+        condition = ((x >= z) & (x == np.maximum(x, z))) | (~(x < 0.5) & (z != x)) | (z <= 0)
+        return {"select": np.where(condition, x, z)}
+    c.numpy_reference = reference
+    return c
+
+
 @case
 def squared_difference_broadcast():
     return binary_case("squared_difference_broadcast", "SquaredDifference", [2, 3, 4], [4])
@@ -1227,6 +1284,66 @@ def gather_v2_input_indices():
     ids = c.input("ids", [2, 3], 0, 6, dtype=np.int32)
     c.outputs = [c.op("gather", "GatherV2", [table, ids, c.const("axis", np.int32(0))],
                       Tparams=DT_FLOAT, Tindices=DT_INT32, Taxis=DT_INT32, batch_dims=0)]
+    return c
+
+
+def arg_min_max_case(name, op, shape, axis):
+    c = Case(name, EXACT)
+    x = c.input("x", shape)
+    c.outputs = [c.op(op.lower(), op, [x, c.const("dimension", np.int32(axis))],
+                      T=DT_FLOAT, Tidx=DT_INT32, output_type=DT_INT32)]
+    return c
+
+
+@case
+def arg_max_axis1():
+    return arg_min_max_case("arg_max_axis1", "ArgMax", [3, 5], 1)
+
+
+@case
+def arg_max_axis0_rank3():
+    return arg_min_max_case("arg_max_axis0_rank3", "ArgMax", [4, 2, 3], 0)
+
+
+@case
+def arg_min_negative_axis():
+    return arg_min_max_case("arg_min_negative_axis", "ArgMin", [2, 3, 4], -1)
+
+
+@case
+def sign():
+    return unary_case("sign", "Sign", tolerance=EXACT)
+
+
+@case
+def floor():
+    return unary_case("floor", "Floor", low=-5.0, high=5.0, tolerance=EXACT)
+
+
+def one_hot_case(name, axis):
+    # Indices from -1 to depth: both ends are out of range and give all off.
+    c = Case(name, EXACT)
+    depth = 4
+    indices = c.input("indices", [2, 3], -1, depth + 1, dtype=np.int32)
+    c.outputs = [c.op("one_hot", "OneHot",
+                      [indices, c.const("depth", np.int32(depth)),
+                       c.const("on", np.float32(2.5)), c.const("off", np.float32(-0.5))],
+                      T=DT_FLOAT, TI=DT_INT32, axis=axis)]
+    return c, depth
+
+
+@case
+def one_hot_last_axis():
+    c, _ = one_hot_case("one_hot_last_axis", -1)
+    return c
+
+
+@case
+def one_hot_axis0():
+    # tfjs's oneHot always adds the last axis, so numpy computes the reference.
+    c, depth = one_hot_case("one_hot_axis0", 0)
+    c.numpy_reference = lambda inputs: {"one_hot": np.moveaxis(
+        np.where(inputs["indices"][..., None] == np.arange(depth), 2.5, -0.5), -1, 0)}
     return c
 
 

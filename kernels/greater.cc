@@ -1,0 +1,19 @@
+// Greater: out = a > b elementwise with numpy broadcasting, as BOOL (0 or 1).
+// Types and NaN rules: kernels/internal/comparison.h.
+#include "kernels/internal/comparison.h"
+#include "kernels/kernels.h"
+
+namespace ember::kernels {
+namespace {
+
+Status Prepare(OpContext& context) { return PrepareComparison(context, "Greater"); }
+
+Status Eval(OpContext& context) {
+  return EvalComparison(context, [](auto a, auto b) { return a > b; });
+}
+
+}  // namespace
+
+const Kernel kGreater = {schema::OpCode::GREATER, "GREATER", Prepare, Eval};
+
+}  // namespace ember::kernels

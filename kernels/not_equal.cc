@@ -1,0 +1,19 @@
+// NotEqual: out = a != b elementwise with numpy broadcasting, as BOOL (0 or 1).
+// Types and NaN rules: kernels/internal/comparison.h.
+#include "kernels/internal/comparison.h"
+#include "kernels/kernels.h"
+
+namespace ember::kernels {
+namespace {
+
+Status Prepare(OpContext& context) { return PrepareComparison(context, "NotEqual"); }
+
+Status Eval(OpContext& context) {
+  return EvalComparison(context, [](auto a, auto b) { return a != b; });
+}
+
+}  // namespace
+
+const Kernel kNotEqual = {schema::OpCode::NOT_EQUAL, "NOT_EQUAL", Prepare, Eval};
+
+}  // namespace ember::kernels

@@ -1,0 +1,139 @@
+// Select: out = condition ? x : y elementwise, the three inputs broadcast
+// together by numpy's rules (ONNX Where, TensorFlow SelectV2).
+//
+// TensorFlow 1's Select also lets a rank-1 condition of length x.dim(0) pick
+// whole rows of a higher-rank x. Plain broadcasting would align that
+// condition with x's last dimension instead, so the converter reshapes such
+// a condition to [N, 1, ..., 1] (x's rank) and this kernel needs no special
+// case.
+//
+// x, y and the output share one type and are copied as bytes, so any type
+// works. When any of x, y and the output is quantized (int8 or int16), all
+// three must be quantized alike, so the output's real values are the
+// inputs' own; plain integers (none quantized) are copied as they are.
+#include <inttypes.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "kernels/internal/common.h"
+#include "kernels/internal/quantization.h"
+#include "kernels/internal/quantized_elementwise.h"
+#include "kernels/kernels.h"
+
+namespace ember::kernels {
+namespace {
+
+constexpr int kOperands = 3;  // condition, x, y
+
+// Strides of each operand in the output's index space: 0 along the
+// dimensions it broadcasts.
+struct SelectOpData {
+  int32_t rank;
+  int32_t dims[kMaxRank];
+  int64_t strides[kOperands][kMaxRank];
+  size_t element_bytes;
+};
+
+// The broadcast of the three inputs' shapes; false if they do not broadcast.
+bool SelectShape(const TensorView* inputs, int32_t* dims, int32_t* rank) {
+  *rank = 0;
+  for (int k = 0; k < kOperands; ++k) *rank = inputs[k].rank > *rank ? inputs[k].rank : *rank;
+  for (int d = 0; d < *rank; ++d) {
+    dims[d] = 1;
+    for (int k = 0; k < kOperands; ++k) {
+      const int index = d - (*rank - inputs[k].rank);
+      const int32_t dim = index >= 0 ? inputs[k].dims[index] : 1;
+      if (dim == 1) continue;
+      if (dims[d] != 1 && dims[d] != dim) return false;
+      dims[d] = dim;
+    }
+  }
+  return true;
+}
+
+Status Prepare(OpContext& context) {
+  EMBER_CHECK_MODEL(context, context.num_inputs() == 3 && context.num_outputs() == 1,
+                    "Select needs 3 inputs and 1 output, has %d and %d", context.num_inputs(),
+                    context.num_outputs());
+  const TensorView inputs[kOperands] = {context.input(0), context.input(1), context.input(2)};
+  for (int k = 0; k < kOperands; ++k) {
+    EMBER_CHECK_MODEL(context, inputs[k].present(), "input %d is required", k);
+    EMBER_CHECK_MODEL(context, inputs[k].rank <= kMaxRank, "input %d has rank above %d", k,
+                      kMaxRank);
+  }
+  const TensorView& x = inputs[1];
+  const TensorView& y = inputs[2];
+  EMBER_CHECK_MODEL(context, inputs[0].type == TensorType::BOOL,
+                    "input 0 (condition) must be BOOL, is %s", TensorTypeName(inputs[0].type));
+  EMBER_CHECK_MODEL(context, x.type == y.type && x.type == context.output(0).type,
+                    "x, y and output types differ (%s, %s -> %s)", TensorTypeName(x.type),
+                    TensorTypeName(y.type), TensorTypeName(context.output(0).type));
+  const size_t element_bytes = TensorTypeSize(x.type);
+  if (element_bytes == 0) {
+    return EMBER_FAIL(context, Status::kUnsupported, "type %s is not supported",
+                      TensorTypeName(x.type));
+  }
+  EMBER_CHECK_MODEL(context, context.op().options_type() == schema::OpOptions::NONE,
+                    "Select takes no options, found %s",
+                    schema::EnumNameOpOptions(context.op().options_type()));
+  const bool any_quantized = ScaleCount(x.quantization) > 0 || ScaleCount(y.quantization) > 0 ||
+                             ScaleCount(context.output(0).quantization) > 0;
+  if (IsQuantizedType(x.type) && any_quantized) {
+    EMBER_RETURN_IF_ERROR(CheckSameQuantization(context, 1, "input 1 (x)", "Select"));
+    EMBER_RETURN_IF_ERROR(CheckSameQuantization(context, 2, "input 2 (y)", "Select"));
+  }
+  int32_t dims[kMaxRank];
+  int32_t rank = 0;
+  EMBER_CHECK_MODEL(context, SelectShape(inputs, dims, &rank),
+                    "input shapes do not broadcast (ranks %" PRId32 ", %" PRId32 " and %" PRId32
+                    ")",
+                    inputs[0].rank, x.rank, y.rank);
+  EMBER_RETURN_IF_ERROR(context.SetOutputShape(0, dims, rank));
+  auto* data = context.AllocateOpData<SelectOpData>();
+  if (data == nullptr) return Status::kArenaTooSmall;
+  data->rank = rank;
+  data->element_bytes = element_bytes;
+  for (int d = 0; d < rank; ++d) data->dims[d] = dims[d];
+  for (int k = 0; k < kOperands; ++k) {
+    int64_t stride = 1;
+    for (int d = rank - 1; d >= 0; --d) {
+      const int index = d - (rank - inputs[k].rank);
+      const int32_t dim = index >= 0 ? inputs[k].dims[index] : 1;
+      data->strides[k][d] = dim == 1 ? 0 : stride;
+      stride *= dim;
+    }
+  }
+  return Status::kOk;
+}
+
+Status Eval(OpContext& context) {
+  const SelectOpData& data = *context.op_data_as<SelectOpData>();
+  const uint8_t* condition = context.input(0).data_as<const uint8_t>();
+  const uint8_t* x = context.input(1).data_as<const uint8_t>();
+  const uint8_t* y = context.input(2).data_as<const uint8_t>();
+  uint8_t* out = context.output(0).data_as<uint8_t>();
+  const size_t bytes = data.element_bytes;
+  int64_t total = 1;
+  for (int d = 0; d < data.rank; ++d) total *= data.dims[d];
+  int32_t index[kMaxRank] = {0};
+  int64_t offsets[kOperands] = {0, 0, 0};
+  for (int64_t o = 0; o < total; ++o) {
+    const uint8_t* source =
+        condition[offsets[0]] != 0 ? x + offsets[1] * bytes : y + offsets[2] * bytes;
+    memcpy(out + o * bytes, source, bytes);
+    for (int d = data.rank - 1; d >= 0; --d) {
+      ++index[d];
+      for (int k = 0; k < kOperands; ++k) offsets[k] += data.strides[k][d];
+      if (index[d] < data.dims[d]) break;
+      for (int k = 0; k < kOperands; ++k) offsets[k] -= data.strides[k][d] * data.dims[d];
+      index[d] = 0;
+    }
+  }
+  return Status::kOk;
+}
+
+}  // namespace
+
+const Kernel kSelect = {schema::OpCode::SELECT, "SELECT", Prepare, Eval};
+
+}  // namespace ember::kernels

@@ -1,0 +1,8 @@
+
+6
+xPlaceholder*
+dtype0*
+shape:
+
+signSignx*
+T0

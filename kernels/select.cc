@@ -25,31 +25,10 @@ namespace {
 
 constexpr int kOperands = 3;  // condition, x, y
 
-// Strides of each operand in the output's index space: 0 along the
-// dimensions it broadcasts.
 struct SelectOpData {
-  int32_t rank;
-  int32_t dims[kMaxRank];
-  int64_t strides[kOperands][kMaxRank];
+  BroadcastPlanOf<kOperands> plan;
   size_t element_bytes;
 };
-
-// The broadcast of the three inputs' shapes; false if they do not broadcast.
-bool SelectShape(const TensorView* inputs, int32_t* dims, int32_t* rank) {
-  *rank = 0;
-  for (int k = 0; k < kOperands; ++k) *rank = inputs[k].rank > *rank ? inputs[k].rank : *rank;
-  for (int d = 0; d < *rank; ++d) {
-    dims[d] = 1;
-    for (int k = 0; k < kOperands; ++k) {
-      const int index = d - (*rank - inputs[k].rank);
-      const int32_t dim = index >= 0 ? inputs[k].dims[index] : 1;
-      if (dim == 1) continue;
-      if (dims[d] != 1 && dims[d] != dim) return false;
-      dims[d] = dim;
-    }
-  }
-  return true;
-}
 
 Status Prepare(OpContext& context) {
   EMBER_CHECK_MODEL(context, context.num_inputs() == 3 && context.num_outputs() == 1,
@@ -84,25 +63,16 @@ Status Prepare(OpContext& context) {
   }
   int32_t dims[kMaxRank];
   int32_t rank = 0;
-  EMBER_CHECK_MODEL(context, SelectShape(inputs, dims, &rank),
+  EMBER_CHECK_MODEL(context, BroadcastShape(inputs, dims, &rank),
                     "input shapes do not broadcast (ranks %" PRId32 ", %" PRId32 " and %" PRId32
                     ")",
                     inputs[0].rank, x.rank, y.rank);
   EMBER_RETURN_IF_ERROR(context.SetOutputShape(0, dims, rank));
   auto* data = context.AllocateOpData<SelectOpData>();
   if (data == nullptr) return Status::kArenaTooSmall;
-  data->rank = rank;
   data->element_bytes = element_bytes;
-  for (int d = 0; d < rank; ++d) data->dims[d] = dims[d];
-  for (int k = 0; k < kOperands; ++k) {
-    int64_t stride = 1;
-    for (int d = rank - 1; d >= 0; --d) {
-      const int index = d - (rank - inputs[k].rank);
-      const int32_t dim = index >= 0 ? inputs[k].dims[index] : 1;
-      data->strides[k][d] = dim == 1 ? 0 : stride;
-      stride *= dim;
-    }
-  }
+  EMBER_CHECK_MODEL(context, MakeBroadcastPlan(inputs, context.output(0), &data->plan),
+                    "input shapes do not broadcast to the output shape");
   return Status::kOk;
 }
 
@@ -113,22 +83,9 @@ Status Eval(OpContext& context) {
   const uint8_t* y = context.input(2).data_as<const uint8_t>();
   uint8_t* out = context.output(0).data_as<uint8_t>();
   const size_t bytes = data.element_bytes;
-  int64_t total = 1;
-  for (int d = 0; d < data.rank; ++d) total *= data.dims[d];
-  int32_t index[kMaxRank] = {0};
-  int64_t offsets[kOperands] = {0, 0, 0};
-  for (int64_t o = 0; o < total; ++o) {
-    const uint8_t* source =
-        condition[offsets[0]] != 0 ? x + offsets[1] * bytes : y + offsets[2] * bytes;
-    memcpy(out + o * bytes, source, bytes);
-    for (int d = data.rank - 1; d >= 0; --d) {
-      ++index[d];
-      for (int k = 0; k < kOperands; ++k) offsets[k] += data.strides[k][d];
-      if (index[d] < data.dims[d]) break;
-      for (int k = 0; k < kOperands; ++k) offsets[k] -= data.strides[k][d] * data.dims[d];
-      index[d] = 0;
-    }
-  }
+  ForEachBroadcast(data.plan, [&](int64_t c, int64_t i, int64_t j, int64_t o) {
+    memcpy(out + o * bytes, condition[c] != 0 ? x + i * bytes : y + j * bytes, bytes);
+  });
   return Status::kOk;
 }
 

@@ -6,6 +6,7 @@
 #include "converter/ir/evaluate.h"
 #include "converter/onnx/importer.h"
 #include "converter/onnx/model_reader.h"
+#include "converter/read_file.h"
 #include "interpreter/tensor.h"
 
 namespace ember::convert {

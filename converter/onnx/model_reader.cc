@@ -2,9 +2,9 @@
 
 #include <climits>
 #include <cstring>
-#include <fstream>
 
 #include "converter/error.h"
+#include "converter/read_file.h"
 #include "interpreter/tensor.h"
 
 namespace ember::convert {
@@ -156,17 +156,6 @@ onnx::ModelProto ParseModel(const std::vector<uint8_t>& bytes, const std::string
   }
   if (!model.has_graph()) throw ConvertError(what + ": the ONNX model has no graph");
   return model;
-}
-
-std::vector<uint8_t> ReadFileBytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary | std::ios::ate);
-  const std::streamoff size = in ? static_cast<std::streamoff>(in.tellg()) : -1;
-  if (size < 0) throw ConvertError("cannot read '" + path + "'");
-  std::vector<uint8_t> bytes(static_cast<size_t>(size));
-  in.seekg(0);
-  in.read(reinterpret_cast<char*>(bytes.data()), size);
-  if (!in) throw ConvertError("cannot read '" + path + "'");
-  return bytes;
 }
 
 onnx::TensorProto ReadTensorFile(const std::string& path) {

@@ -43,8 +43,6 @@ OnnxTensor DecodeTensor(const onnx::TensorProto& proto, const std::string& what)
 // Parses a model from `bytes`; `what` names it in messages.
 onnx::ModelProto ParseModel(const std::vector<uint8_t>& bytes, const std::string& what);
 
-// Reads the file at `path` whole. Throws ConvertError when it cannot.
-std::vector<uint8_t> ReadFileBytes(const std::string& path);
 
 // Reads a serialized TensorProto file (the backend tests' input_N.pb and
 // output_N.pb).

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <fstream>
 #include <map>
 #include <set>
 
@@ -10,6 +9,7 @@
 #include "converter/memory_plan.h"
 #include "converter/model_builder.h"
 #include "converter/passes/passes.h"
+#include "converter/read_file.h"
 #include "converter/tflite/tflite_schema_generated.h"
 #include "interpreter/tensor.h"
 
@@ -776,17 +776,6 @@ void Importer::StridedSlice(const SourceOp& op) {
   Emit(op, OpCode::STRIDED_SLICE, {In(op, 0)}, Options(options));
 }
 
-std::vector<uint8_t> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary | std::ios::ate);
-  const std::streamoff size = in ? static_cast<std::streamoff>(in.tellg()) : -1;
-  if (size < 0) throw ConvertError("cannot read '" + path + "'");
-  std::vector<uint8_t> bytes(static_cast<size_t>(size));
-  in.seekg(0);
-  in.read(reinterpret_cast<char*>(bytes.data()), size);
-  if (!in) throw ConvertError("cannot read '" + path + "'");
-  return bytes;
-}
-
 }  // namespace
 
 IrGraph ImportTflite(const std::vector<uint8_t>& file, const ConvertOptions& options,
@@ -795,7 +784,7 @@ IrGraph ImportTflite(const std::vector<uint8_t>& file, const ConvertOptions& opt
 }
 
 ConvertResult ConvertTflite(const std::string& path, const ConvertOptions& options) {
-  const std::vector<uint8_t> file = ReadFile(path);
+  const std::vector<uint8_t> file = ReadFileBytes(path);
   ConvertReport report;
   IrGraph graph = ImportTflite(file, options, &report);
   RunEmberPasses(graph, options, report);

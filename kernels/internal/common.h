@@ -83,74 +83,96 @@ inline bool ReadExplicitPadding(const flatbuffers::Vector<int32_t>* values, int3
 
 inline bool HasShape(const TensorView& view, int rank) { return view.present() && view.rank == rank; }
 
-// Walks a broadcast of two inputs to an output of up to kMaxRank dims. The
-// input strides are 0 along broadcast dimensions, so one loop serves all
+// Walks a broadcast of kOperands inputs to an output of up to kMaxRank dims.
+// The input strides are 0 along broadcast dimensions, so one loop serves all
 // shapes.
-struct BroadcastPlan {
+template <int kOperands>
+struct BroadcastPlanOf {
   int32_t rank;
   int32_t dims[kMaxRank];
-  int64_t a_strides[kMaxRank];
-  int64_t b_strides[kMaxRank];
+  int64_t strides[kOperands][kMaxRank];
 };
+// Binary ops (two inputs), the common case.
+using BroadcastPlan = BroadcastPlanOf<2>;
 
-// Fills `plan` for inputs a, b and output `out` (numpy rules, aligned at the
+// Fills `plan` for `inputs` and output `out` (numpy rules, aligned at the
 // trailing dimension). Returns false if the shapes do not broadcast to out.
+template <int kOperands>
+inline bool MakeBroadcastPlan(const TensorView (&inputs)[kOperands], const TensorView& out,
+                              BroadcastPlanOf<kOperands>* plan) {
+  for (const TensorView& input : inputs) {
+    if (input.rank > out.rank) return false;
+  }
+  plan->rank = out.rank;
+  int64_t strides[kOperands];
+  for (int64_t& stride : strides) stride = 1;
+  for (int d = out.rank - 1; d >= 0; --d) {
+    const int32_t o_dim = out.dims[d];
+    bool some_input_spans = o_dim == 1;
+    for (int k = 0; k < kOperands; ++k) {
+      const int index = d - (out.rank - inputs[k].rank);
+      const int32_t dim = index >= 0 ? inputs[k].dims[index] : 1;
+      if (dim != o_dim && dim != 1) return false;
+      some_input_spans = some_input_spans || dim == o_dim;
+      plan->strides[k][d] = dim == 1 ? 0 : strides[k];
+      strides[k] *= dim;
+    }
+    if (!some_input_spans) return false;
+    plan->dims[d] = o_dim;
+  }
+  return true;
+}
+
 inline bool MakeBroadcastPlan(const TensorView& a, const TensorView& b, const TensorView& out,
                               BroadcastPlan* plan) {
-  if (a.rank > out.rank || b.rank > out.rank) return false;
-  plan->rank = out.rank;
-  int64_t a_stride = 1;
-  int64_t b_stride = 1;
-  for (int d = out.rank - 1; d >= 0; --d) {
-    const int a_dim_index = d - (out.rank - a.rank);
-    const int b_dim_index = d - (out.rank - b.rank);
-    const int32_t a_dim = a_dim_index >= 0 ? a.dims[a_dim_index] : 1;
-    const int32_t b_dim = b_dim_index >= 0 ? b.dims[b_dim_index] : 1;
-    const int32_t o_dim = out.dims[d];
-    if ((a_dim != o_dim && a_dim != 1) || (b_dim != o_dim && b_dim != 1)) return false;
-    if (a_dim != o_dim && b_dim != o_dim) return false;
-    plan->dims[d] = o_dim;
-    plan->a_strides[d] = a_dim == 1 ? 0 : a_stride;
-    plan->b_strides[d] = b_dim == 1 ? 0 : b_stride;
-    a_stride *= a_dim;
-    b_stride *= b_dim;
+  const TensorView inputs[2] = {a, b};
+  return MakeBroadcastPlan(inputs, out, plan);
+}
+
+// The numpy broadcast of the inputs' shapes; false if they do not broadcast.
+template <int kOperands>
+inline bool BroadcastShape(const TensorView (&inputs)[kOperands], int32_t* dims, int32_t* rank) {
+  *rank = 0;
+  for (const TensorView& input : inputs) *rank = input.rank > *rank ? input.rank : *rank;
+  for (int d = 0; d < *rank; ++d) {
+    dims[d] = 1;
+    for (const TensorView& input : inputs) {
+      const int index = d - (*rank - input.rank);
+      const int32_t dim = index >= 0 ? input.dims[index] : 1;
+      if (dim == 1) continue;
+      if (dims[d] != 1 && dims[d] != dim) return false;
+      dims[d] = dim;
+    }
   }
   return true;
 }
 
-// The numpy broadcast of a's and b's shapes; false if they do not broadcast.
 inline bool BroadcastShape(const TensorView& a, const TensorView& b, int32_t* dims,
                            int32_t* rank) {
-  *rank = a.rank > b.rank ? a.rank : b.rank;
-  for (int d = 0; d < *rank; ++d) {
-    const int a_index = d - (*rank - a.rank);
-    const int b_index = d - (*rank - b.rank);
-    const int32_t a_dim = a_index >= 0 ? a.dims[a_index] : 1;
-    const int32_t b_dim = b_index >= 0 ? b.dims[b_index] : 1;
-    if (a_dim != b_dim && a_dim != 1 && b_dim != 1) return false;
-    dims[d] = a_dim == 1 ? b_dim : a_dim;
-  }
-  return true;
+  const TensorView inputs[2] = {a, b};
+  return BroadcastShape(inputs, dims, rank);
 }
 
-// Calls fn(a_index, b_index, out_index) for every output element, in order.
-template <typename Fn>
-inline void ForEachBroadcast(const BroadcastPlan& plan, Fn fn) {
+// Calls fn(input indices..., out_index) for every output element, in order.
+template <int kOperands, typename Fn>
+inline void ForEachBroadcast(const BroadcastPlanOf<kOperands>& plan, Fn fn) {
+  static_assert(kOperands == 2 || kOperands == 3, "binary or ternary broadcasts");
   int64_t total = 1;
   for (int d = 0; d < plan.rank; ++d) total *= plan.dims[d];
   if (total == 0) return;
   int32_t index[kMaxRank] = {0};
-  int64_t a_index = 0;
-  int64_t b_index = 0;
+  int64_t offsets[kOperands] = {0};
   for (int64_t out_index = 0; out_index < total; ++out_index) {
-    fn(a_index, b_index, out_index);
+    if constexpr (kOperands == 2) {
+      fn(offsets[0], offsets[1], out_index);
+    } else {
+      fn(offsets[0], offsets[1], offsets[2], out_index);
+    }
     for (int d = plan.rank - 1; d >= 0; --d) {
       ++index[d];
-      a_index += plan.a_strides[d];
-      b_index += plan.b_strides[d];
+      for (int k = 0; k < kOperands; ++k) offsets[k] += plan.strides[k][d];
       if (index[d] < plan.dims[d]) break;
-      a_index -= plan.a_strides[d] * plan.dims[d];
-      b_index -= plan.b_strides[d] * plan.dims[d];
+      for (int k = 0; k < kOperands; ++k) offsets[k] -= plan.strides[k][d] * plan.dims[d];
       index[d] = 0;
     }
   }

@@ -32,6 +32,7 @@
 #include "converter/error.h"
 #include "converter/onnx/import.h"
 #include "converter/onnx/model_reader.h"
+#include "converter/read_file.h"
 #include "interpreter/interpreter.h"
 #include "interpreter/model.h"
 #include "interpreter/tensor.h"

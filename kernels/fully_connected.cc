@@ -136,12 +136,12 @@ void EvalFloatOutput(OpContext& context, const OpData& data, const float* scales
     }
     int32_t next = 0;
     for (; next + 4 <= out_features; next += 4) {
-      AccumulateDots<4>(in_row, weights + next * in_features, in_features, in_features,
-                        out_row + next);
+      AccumulateDotsInLanes<4>(in_row, weights + next * in_features, in_features, in_features,
+                               out_row + next);
     }
     for (; next < out_features; ++next) {
-      AccumulateDots<1>(in_row, weights + next * in_features, in_features, in_features,
-                        out_row + next);
+      AccumulateDotsInLanes<1>(in_row, weights + next * in_features, in_features, in_features,
+                               out_row + next);
     }
     if (scales != nullptr) {
       for (int32_t o = 0; o < out_features; ++o) {

@@ -10,12 +10,10 @@
 
 #include "converter/error.h"
 #include "converter/ir/evaluate.h"
+#include "converter/tf/lowerer.h"
 
 namespace ember::convert::tf {
 namespace {
-
-using schema::OpCode;
-using schema::TensorType;
 
 std::vector<int32_t> ToInt32(const std::vector<int64_t>& values) {
   return std::vector<int32_t>(values.begin(), values.end());
@@ -36,171 +34,7 @@ float HalfToFloat(uint16_t half) {
   return sign ? -value : value;
 }
 
-class Lowerer;
-using LowerFn = void (Lowerer::*)(const Node&);
-
-class Lowerer {
- public:
-  Lowerer(const Graph& graph, const LowerOptions& options, std::vector<std::string>* notes)
-      : graph_(graph), options_(options), notes_(notes) {}
-
-  IrGraph Run();
-  static const std::unordered_map<std::string, LowerFn>& Table();
-
- private:
-  // ---- plumbing ----
-  int In(const Node& node, int slot) {
-    const TensorRef ref = node.input(slot);
-    const auto found = values_.find(ref);
-    if (found == values_.end()) {
-      throw ConvertError("node '" + node.name() + "' (" + node.op() + "): input " +
-                         std::to_string(slot) + " '" + graph_.TensorNameOf(ref) +
-                         "' has no value (unsupported producer?)");
-    }
-    return found->second;
-  }
-  const IrTensor& T(int tensor) const { return ir_.tensors[tensor]; }
-  void Bind(const Node& node, int index, int tensor) { values_[TensorRef{node.id(), index}] = tensor; }
-  std::string OutName(const Node& node, int index) const {
-    return index == 0 ? node.name() : node.name() + ":" + std::to_string(index);
-  }
-  [[noreturn]] void Fail(const Node& node, const std::string& message) const {
-    throw ConvertError("node '" + node.name() + "' (" + node.op() + "): " + message);
-  }
-  std::vector<int64_t> ConstInts(const Node& node, int slot, const char* what) {
-    const int t = In(node, slot);
-    if (!T(t).constant) {
-      Fail(node, std::string(what) + " (input " + std::to_string(slot) +
-                     ") must be constant once input shapes are known");
-    }
-    return T(t).AsInts();
-  }
-  // Emits an op with `count` outputs of type `type` and lets its kernel
-  // compute their shapes (and values, for constant inputs).
-  std::vector<int> EmitN(OpCode code, std::vector<int> inputs, TensorType type,
-                         const std::string& name, int count, schema::OpOptionsUnion options = {}) {
-    std::vector<int> outputs;
-    for (int k = 0; k < count; ++k) {
-      outputs.push_back(ir_.AddTensor(k == 0 ? name : name + ":" + std::to_string(k), type, {}));
-    }
-    const int op = ir_.AddOp(code, std::move(inputs), outputs, std::move(options), name);
-    InferOp(ir_, op, /*fold=*/true);
-    return outputs;
-  }
-  int Emit(OpCode code, std::vector<int> inputs, TensorType type, const std::string& name,
-           schema::OpOptionsUnion options = {}) {
-    return EmitN(code, std::move(inputs), type, name, 1, std::move(options))[0];
-  }
-  int Transpose(int tensor, std::vector<int32_t> perm, const std::string& name) {
-    schema::TransposeOptionsT options;
-    options.perm = std::move(perm);
-    return Emit(OpCode::TRANSPOSE, {tensor}, T(tensor).type, name, Options(options));
-  }
-  int Reshape(int tensor, std::vector<int32_t> shape, const std::string& name) {
-    schema::ReshapeOptionsT options;
-    options.new_shape = std::move(shape);
-    return Emit(OpCode::RESHAPE, {tensor}, T(tensor).type, name, Options(options));
-  }
-  bool IsNchw(const Node& node) const {
-    return node.Has("data_format") && node.GetString("data_format").rfind("NC", 0) == 0;
-  }
-  int ToNhwc(const Node& node, int tensor) {
-    return IsNchw(node) ? Transpose(tensor, {0, 2, 3, 1}, node.name() + "/to_nhwc") : tensor;
-  }
-  int FromNhwc(const Node& node, int tensor) {
-    return IsNchw(node) ? Transpose(tensor, {0, 3, 1, 2}, node.name() + "/to_nchw") : tensor;
-  }
-  // (h, w) entries of a 4-element NHWC/NCHW attr such as strides.
-  std::pair<int32_t, int32_t> SpatialPair(const Node& node, const std::string& attr,
-                                          int32_t fallback) {
-    if (!node.Has(attr)) return {fallback, fallback};
-    const std::vector<int64_t> values = node.GetIntList(attr);
-    if (values.size() != 4) Fail(node, "attr '" + attr + "' must have 4 entries");
-    return IsNchw(node) ? std::make_pair(int32_t(values[2]), int32_t(values[3]))
-                        : std::make_pair(int32_t(values[1]), int32_t(values[2]));
-  }
-  schema::Padding PaddingOf(const Node& node, std::vector<int32_t>* explicit_padding) {
-    const std::string padding = node.GetString("padding");
-    if (padding == "SAME") return schema::Padding::SAME;
-    if (padding == "VALID") return schema::Padding::VALID;
-    if (padding == "EXPLICIT") {
-      const std::vector<int64_t> pads = node.GetIntList("explicit_paddings");
-      if (pads.size() != 8) Fail(node, "attr 'explicit_paddings' must have 8 entries");
-      const int h = IsNchw(node) ? 2 : 1;
-      const int w = IsNchw(node) ? 3 : 2;
-      *explicit_padding = {int32_t(pads[2 * h]), int32_t(pads[2 * h + 1]), int32_t(pads[2 * w]),
-                           int32_t(pads[2 * w + 1])};
-      return schema::Padding::EXPLICIT;
-    }
-    Fail(node, "padding '" + padding + "' is not SAME, VALID or EXPLICIT");
-  }
-  int32_t Axis(const Node& node, int64_t axis, size_t rank) {
-    const int64_t r = static_cast<int64_t>(rank);
-    if (axis < -r || axis >= r) Fail(node, "axis " + std::to_string(axis) + " out of range");
-    return static_cast<int32_t>(axis < 0 ? axis + r : axis);
-  }
-  TensorType TypeOf(const Node& node, tensorflow::DataType dtype) const {
-    switch (dtype) {
-      case tensorflow::DT_FLOAT:
-      case tensorflow::DT_DOUBLE:
-      case tensorflow::DT_HALF: return TensorType::FLOAT32;
-      case tensorflow::DT_INT32: return TensorType::INT32;
-      case tensorflow::DT_INT64: return TensorType::INT64;
-      case tensorflow::DT_INT16: return TensorType::INT16;
-      case tensorflow::DT_INT8: return TensorType::INT8;
-      case tensorflow::DT_UINT8: return TensorType::UINT8;
-      case tensorflow::DT_BOOL: return TensorType::BOOL;
-      default: break;
-    }
-    Fail(node, "data type " + DataTypeName(dtype) + " is not supported");
-  }
-
-  // ---- ops ----
-  void Placeholder(const Node& node);
-  void Const(const Node& node);
-  void Conv2D(const Node& node);
-  void DepthwiseConv2D(const Node& node);
-  void MatMul(const Node& node);
-  void BatchMatMul(const Node& node);
-  void BiasAdd(const Node& node);
-  void Binary(const Node& node);
-  void Unary(const Node& node);
-  void Comparison(const Node& node);
-  void Logical(const Node& node);
-  void Select(const Node& node);
-  void LeakyRelu(const Node& node);
-  void Softmax(const Node& node);
-  void Pool(const Node& node);
-  void FusedBatchNorm(const Node& node);
-  void ReshapeOp(const Node& node);
-  void Squeeze(const Node& node);
-  void ExpandDims(const Node& node);
-  void Concat(const Node& node);
-  void Split(const Node& node);
-  void SplitV(const Node& node);
-  void Pack(const Node& node);
-  void Unpack(const Node& node);
-  void Pad(const Node& node);
-  void StridedSlice(const Node& node);
-  void Slice(const Node& node);
-  void TransposeOp(const Node& node);
-  void Reduce(const Node& node);
-  void Shape(const Node& node);
-  void Fill(const Node& node);
-  void Cast(const Node& node);
-  void Resize(const Node& node);
-  void Gather(const Node& node);
-  void ArgMinMax(const Node& node);
-  void OneHot(const Node& node);
-
-  const Graph& graph_;
-  const LowerOptions& options_;
-  std::vector<std::string>* notes_;
-  IrGraph ir_;
-  std::map<TensorRef, int> values_;
-  // User-facing input name per Placeholder node.
-  std::map<NodeId, std::string> input_name_of_;
-};
+}  // namespace
 
 const std::unordered_map<std::string, LowerFn>& Lowerer::Table() {
   static const std::unordered_map<std::string, LowerFn> table = {
@@ -278,25 +112,39 @@ const std::unordered_map<std::string, LowerFn>& Lowerer::Table() {
       {"ArgMax", &Lowerer::ArgMinMax},
       {"ArgMin", &Lowerer::ArgMinMax},
       {"OneHot", &Lowerer::OneHot},
+      {"Prod", &Lowerer::Reduce},
+      {"ZerosLike", &Lowerer::ZerosLike},
+      {"Range", &Lowerer::Range},
+      {"ReverseSequence", &Lowerer::ReverseSequence},
+      {"Identity", &Lowerer::Identity},
+      {"TensorArrayV3", &Lowerer::TensorArrayOp},
+      {"TensorArrayScatterV3", &Lowerer::TensorArrayScatter},
+      {"TensorArrayReadV3", &Lowerer::TensorArrayRead},
+      {"TensorArrayWriteV3", &Lowerer::TensorArrayWrite},
+      {"TensorArrayGatherV3", &Lowerer::TensorArrayGather},
+      {"TensorArraySizeV3", &Lowerer::TensorArraySize},
+      // Inside a while loop these are handled by LowerWhileLoop.
+      {"Enter", &Lowerer::ControlFlowOutsideLoop},
+      {"Exit", &Lowerer::ControlFlowOutsideLoop},
+      {"Merge", &Lowerer::ControlFlowOutsideLoop},
+      {"Switch", &Lowerer::ControlFlowOutsideLoop},
+      {"NextIteration", &Lowerer::ControlFlowOutsideLoop},
+      {"LoopCond", &Lowerer::ControlFlowOutsideLoop},
   };
   return table;
 }
 
 IrGraph Lowerer::Run() {
-  std::set<NodeId> inputs;
   for (const std::string& name : graph_.input_names()) {
-    const TensorRef ref = graph_.Resolve(name);
-    input_name_of_[ref.node] = name;
-    inputs.insert(ref.node);
+    input_name_of_[graph_.Resolve(name).node] = name;
   }
-  for (NodeId id : graph_.TopologicalOrder()) {
-    const Node& node = graph_.node(id);
-    if (node.op() == "Placeholder" && !inputs.count(id)) {
-      Fail(node, "placeholder is not fed: name it in --inputs or cut the graph below it");
+  FindWhileLoops();
+  for (int entry : LoweringOrder()) {
+    if (entry >= 0) {
+      LowerNode(graph_.node(entry));
+    } else {
+      LowerWhileLoop(-1 - entry);
     }
-    const auto entry = Table().find(node.op());
-    if (entry == Table().end()) Fail(node, "op is not supported");
-    (this->*entry->second)(node);
   }
   for (const std::string& name : graph_.input_names()) {
     const TensorRef ref = graph_.Resolve(name);
@@ -317,6 +165,15 @@ IrGraph Lowerer::Run() {
     ir_.outputs.push_back(tensor);
   }
   return std::move(ir_);
+}
+
+void Lowerer::LowerNode(const Node& node) {
+  if (node.op() == "Placeholder" && !input_name_of_.count(node.id())) {
+    Fail(node, "placeholder is not fed: name it in --inputs or cut the graph below it");
+  }
+  const auto entry = Table().find(node.op());
+  if (entry == Table().end()) Fail(node, "op is not supported");
+  (this->*entry->second)(node);
 }
 
 void Lowerer::Placeholder(const Node& node) {
@@ -509,8 +366,23 @@ void Lowerer::Logical(const Node& node) {
     Bind(node, 0, Emit(OpCode::LOGICAL_NOT, {In(node, 0)}, TensorType::BOOL, node.name()));
     return;
   }
-  const OpCode code = node.op() == "LogicalAnd" ? OpCode::LOGICAL_AND : OpCode::LOGICAL_OR;
-  Bind(node, 0, Emit(code, {In(node, 0), In(node, 1)}, TensorType::BOOL, node.name()));
+  const bool is_and = node.op() == "LogicalAnd";
+  const int a = In(node, 0);
+  const int b = In(node, 1);
+  // A constant operand that decides alone (false for and, true for or) or
+  // not at all: folded even when the other operand is only known at run
+  // time, which is what ends an unrolled while loop whose condition is
+  // "counter < bound and (data)".
+  for (const auto& [constant, other] : {std::make_pair(a, b), std::make_pair(b, a)}) {
+    if (!T(constant).constant || T(constant).shape != T(other).shape) continue;
+    const std::vector<int64_t> values = T(constant).AsInts();
+    const bool all_true = std::all_of(values.begin(), values.end(), [](int64_t v) { return v != 0; });
+    const bool all_false = std::all_of(values.begin(), values.end(), [](int64_t v) { return v == 0; });
+    if ((is_and && all_false) || (!is_and && all_true)) return Bind(node, 0, constant);
+    if ((is_and && all_true) || (!is_and && all_false)) return Bind(node, 0, other);
+  }
+  const OpCode code = is_and ? OpCode::LOGICAL_AND : OpCode::LOGICAL_OR;
+  Bind(node, 0, Emit(code, {a, b}, TensorType::BOOL, node.name()));
 }
 
 // SelectV2 broadcasts its three inputs. TF1's Select does not broadcast, but
@@ -731,7 +603,8 @@ void Lowerer::TransposeOp(const Node& node) {
 
 void Lowerer::Reduce(const Node& node) {
   static const std::map<std::string, OpCode> codes = {
-      {"Mean", OpCode::MEAN}, {"Sum", OpCode::SUM}, {"Max", OpCode::REDUCE_MAX}};
+      {"Mean", OpCode::MEAN}, {"Sum", OpCode::SUM}, {"Max", OpCode::REDUCE_MAX},
+      {"Prod", OpCode::REDUCE_PROD}};
   const int input = In(node, 0);
   schema::ReducerOptionsT options;
   options.axes = ToInt32(ConstInts(node, 1, "reduction_indices"));
@@ -820,8 +693,6 @@ void Lowerer::OneHot(const Node& node) {
   Bind(node, 0, Emit(OpCode::ONE_HOT, {In(node, 0), In(node, 1), on_value, In(node, 3)},
                      T(on_value).type, node.name(), Options(options)));
 }
-
-}  // namespace
 
 void CheckSupported(const Graph& graph) {
   std::map<std::string, std::vector<std::string>> unsupported;

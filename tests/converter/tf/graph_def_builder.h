@@ -99,6 +99,31 @@ inline tensorflow::GraphDef CounterLoop() {
   return def;
 }
 
+inline void SetBool(tensorflow::NodeDef* node, const std::string& attr, bool value) {
+  (*node->mutable_attr())[attr].set_b(value);
+}
+
+inline void SetInt(tensorflow::NodeDef* node, const std::string& attr, int64_t value) {
+  (*node->mutable_attr())[attr].set_i(value);
+}
+
+inline void SetString(tensorflow::NodeDef* node, const std::string& attr, const std::string& value) {
+  (*node->mutable_attr())[attr].set_s(value);
+}
+
+inline void SetShape(tensorflow::NodeDef* node, const std::string& attr,
+                     const std::vector<int64_t>& dims) {
+  tensorflow::TensorShapeProto* shape = (*node->mutable_attr())[attr].mutable_shape();
+  for (int64_t dim : dims) shape->add_dim()->set_size(dim);
+}
+
+inline void AddInt32Const(tensorflow::GraphDef* def, const std::string& name,
+                          const std::vector<int32_t>& values, const std::vector<int64_t>& shape,
+                          const std::vector<std::string>& inputs = {}) {
+  tensorflow::TensorProto* tensor = AddConst(def, name, tensorflow::DT_INT32, shape, inputs);
+  for (int32_t value : values) tensor->add_int_val(value);
+}
+
 }  // namespace ember::convert::tf::test_util
 
 #endif  // EMBER_TESTS_CONVERTER_TF_GRAPH_DEF_BUILDER_H_

@@ -3,6 +3,7 @@
 #include <cstring>
 #include <fstream>
 
+#include "converter/batch_dims.h"
 #include "converter/error.h"
 #include "converter/ir/graph.h"
 #include "converter/memory_plan.h"
@@ -20,8 +21,10 @@
 #include "converter/tf/shape_hints.h"
 
 namespace ember::convert {
+namespace {
 
-void RunEmberPasses(IrGraph& graph, const ConvertOptions& options, ConvertReport& report) {
+// The Ember passes before quantization, recording the op count after each.
+void RunFloatPasses(IrGraph& graph, ConvertReport& report) {
   struct Pass {
     const char* name;
     int (*run)(IrGraph&);
@@ -31,6 +34,7 @@ void RunEmberPasses(IrGraph& graph, const ConvertOptions& options, ConvertReport
       {"cancel-transposes", CancelTransposes},
       {"fold-batchnorm-and-bias", FoldAffineIntoWeights},
       {"fuse-activations", FuseActivations},
+      {"sink-packs", SinkPacks},
       {"merge-duplicates", MergeDuplicateOps},
   };
   graph.Compact();
@@ -40,6 +44,46 @@ void RunEmberPasses(IrGraph& graph, const ConvertOptions& options, ConvertReport
     graph.Compact();
     report.steps.push_back({pass.name, static_cast<int>(graph.live_op_count())});
   }
+}
+
+// When every input of the float graph `ir` has the same leading dimension B >=
+// 2, lowers `graph` again at batch B + 1 and marks in `ir` what follows the
+// batch (converter/batch_dims.h). Reports "dynamic batch: 1..B" or why not.
+void MarkDynamicBatch(const tf::Graph& graph, const tf::LowerOptions& lower_options, IrGraph& ir,
+                      ConvertReport& report) {
+  const int32_t batch = CommonInputBatch(ir);
+  if (batch < 2) return;
+  const int32_t other_batch = batch + 1;
+  tf::LowerOptions other_options = lower_options;
+  const std::vector<std::string>& names = graph.input_names();
+  for (size_t k = 0; k < names.size() && k < ir.inputs.size(); ++k) {
+    std::vector<int32_t> shape = ir.tensors[ir.inputs[k]].shape;
+    shape[0] = other_batch;
+    other_options.input_shapes[names[k]] = shape;
+  }
+  std::string note;
+  try {
+    std::vector<std::string> other_notes;
+    IrGraph other = tf::Lower(graph, other_options, &other_notes);
+    ConvertReport other_report;
+    RunFloatPasses(other, other_report);
+    note = MarkBatchDims(ir, batch, other, other_batch);
+  } catch (const std::exception& error) {
+    note = "dynamic batch off: lowering at batch " + std::to_string(other_batch) +
+           " failed: " + error.what();
+  }
+  report.notes.push_back(note.empty() ? "dynamic batch: 1.." + std::to_string(batch) : note);
+}
+
+void ClearBatchDims(IrGraph& graph) {
+  graph.max_batch = 0;
+  for (IrTensor& tensor : graph.tensors) tensor.batch_dim = -1;
+}
+
+}  // namespace
+
+void RunEmberPasses(IrGraph& graph, const ConvertOptions& options, ConvertReport& report) {
+  RunFloatPasses(graph, report);
   QuantizeGraph(graph, options, report);
 }
 
@@ -176,8 +220,24 @@ ConvertResult ConvertTensorFlow(const std::string& path, const ConvertOptions& o
   step("prune-dead-nodes");
 
   IrGraph ir = tf::Lower(graph, lower_options, &report.notes);
-  RunEmberPasses(ir, options, report);
-  return FinishConversion(ir, "converted from " + path.substr(path.find_last_of('/') + 1), std::move(report));
+  RunFloatPasses(ir, report);
+  MarkDynamicBatch(graph, lower_options, ir, report);
+  QuantizeGraph(ir, options, report);
+  const std::string description = "converted from " + path.substr(path.find_last_of('/') + 1);
+  if (ir.max_batch == 0) return FinishConversion(ir, description, std::move(report));
+  // The kernels have the last word on the marks: every batch must prepare
+  // with the shapes they imply.
+  ConvertReport unmarked_report = report;
+  ConvertResult result = FinishConversion(ir, description, std::move(report));
+  const std::string failure = CheckEveryBatchPrepares(result.model);
+  if (failure.empty()) return result;
+  ClearBatchDims(ir);
+  for (std::string& note : unmarked_report.notes) {
+    if (note.rfind("dynamic batch: ", 0) == 0) {
+      note = "dynamic batch off: a smaller batch does not prepare: " + failure;
+    }
+  }
+  return FinishConversion(ir, description, std::move(unmarked_report));
 }
 
 }  // namespace ember::convert

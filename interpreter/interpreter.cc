@@ -88,6 +88,7 @@ Status Interpreter::InitRecords() {
   tensor_records_ = reinterpret_cast<TensorRecord*>(arena_);
   op_records_ = reinterpret_cast<OpRecord*>(arena_ + tensor_bytes);
   head_bytes_ = tensor_bytes + op_bytes;
+  batch_size_ = model_.root().max_batch();
 
   for (size_t t = 0; t < tensor_count_; ++t) {
     const schema::Tensor* tensor = subgraph.tensors()->Get(static_cast<uint32_t>(t));
@@ -181,13 +182,127 @@ Status Interpreter::EvaluateStatically(int op_index, const schema::Operator& op,
   return kernel.eval(context);
 }
 
+int32_t Interpreter::DeclaredDim(int index, uint32_t d) const {
+  const schema::Tensor& declared =
+      *model_.main_subgraph().tensors()->Get(static_cast<uint32_t>(index));
+  const int32_t dim = TensorDim(declared, d);
+  if (declared.batch_dim() != static_cast<int>(d)) return dim;
+  // The verifier made dim a multiple of max_batch, so this is exact.
+  return dim / model_.root().max_batch() * batch_size_;
+}
+
+int32_t Interpreter::max_batch_size() const {
+  return model_.loaded() ? model_.root().max_batch() : 0;
+}
+
+Status Interpreter::SetBatchSize(int32_t rows) {
+  if (phase_ != Phase::kReady) {
+    EMBER_REPORT(reporter_, "SetBatchSize() needs a successful AllocateTensors() first");
+    return Status::kBadState;
+  }
+  const int32_t max_batch = max_batch_size();
+  if (max_batch == 0) {
+    EMBER_REPORT(reporter_,
+                 "SetBatchSize(%" PRId32 "): the model has no dynamic batch (max_batch 0)", rows);
+    return Status::kInvalidArgument;
+  }
+  if (inputs_resized_) {
+    EMBER_REPORT(reporter_,
+                 "SetBatchSize(%" PRId32 "): inputs were resized with ResizeInput(); the batch "
+                 "can only change on the model's own shapes",
+                 rows);
+    return Status::kBadState;
+  }
+  if (rows < 1 || rows > max_batch) {
+    EMBER_REPORT(reporter_, "SetBatchSize(%" PRId32 "): the batch must be 1..%" PRId32, rows,
+                 max_batch);
+    return Status::kInvalidArgument;
+  }
+  if (rows == batch_size_) return Status::kOk;
+  const int32_t previous = batch_size_;
+  const Status status = ApplyBatchSize(rows);
+  if (status == Status::kOk) return Status::kOk;
+  // Every tensor and op record was rewritten for `rows`; the previous batch
+  // prepared cleanly before, so preparing it again restores a usable state.
+  if (ApplyBatchSize(previous) != Status::kOk) phase_ = Phase::kFailed;
+  return status;
+}
+
+Status Interpreter::ApplyBatchSize(int32_t rows) {
+  const schema::Subgraph& subgraph = model_.main_subgraph();
+  batch_size_ = rows;
+  // Every shape may change: the next incremental Invoke starts afresh.
+  incremental_primed_ = false;
+  for (size_t t = 0; t < tensor_count_; ++t) {
+    const schema::Tensor& declared = *subgraph.tensors()->Get(static_cast<uint32_t>(t));
+    TensorRecord& record = tensor_records_[t];
+    record.rank = static_cast<uint8_t>(TensorRank(declared));
+    for (uint32_t d = 0; d < record.rank; ++d) record.dims[d] = DeclaredDim(static_cast<int>(t), d);
+  }
+  const auto* operators = subgraph.operators();
+  repreparing_ = true;
+  Status status = Status::kOk;
+  for (size_t o = 0; status == Status::kOk && o < op_count_; ++o) {
+    const schema::Operator* op = operators->Get(static_cast<uint32_t>(o));
+    const Kernel& kernel = resolver_.at(op_records_[o].kernel_index);
+    reprepare_op_data_taken_ = false;
+    reprepare_scratch_requests_ = 0;
+    OpContext context(this, static_cast<int>(o), op, OpContext::Phase::kPrepare);
+    if (kernel.prepare != nullptr) status = kernel.prepare(context);
+    if (status == Status::kOk) status = CheckDeclaredShapes(static_cast<int>(o), *op);
+    if (status != Status::kOk) {
+      EMBER_REPORT(reporter_, "SetBatchSize(%" PRId32 "): op #%u (%s) failed to prepare", rows,
+                   static_cast<unsigned>(o), schema::EnumNameOpCode(op->opcode()));
+      break;
+    }
+    if ((op_records_[o].flags & kOpIsStatic) == 0) continue;
+    // A value computed once at AllocateTensors changes only when the batch
+    // reaches it; it is recomputed in its place in the head, which holds it
+    // at max_batch and so at any smaller batch.
+    bool batch_dependent = false;
+    for (int32_t t : *op->inputs()) {
+      if (t >= 0 && subgraph.tensors()->Get(static_cast<uint32_t>(t))->batch_dim() >= 0) {
+        batch_dependent = true;
+      }
+    }
+    for (int32_t t : *op->outputs()) {
+      if (subgraph.tensors()->Get(static_cast<uint32_t>(t))->batch_dim() >= 0) {
+        batch_dependent = true;
+      }
+    }
+    if (!batch_dependent) continue;
+    OpContext eval_context(this, static_cast<int>(o), op, OpContext::Phase::kEval);
+    status = kernel.eval(eval_context);
+  }
+  repreparing_ = false;
+  return status;
+}
+
+size_t Interpreter::PlannedOpDataBytes(int op_index) const {
+  // Head blocks were handed out in op order (an op's data, then its static
+  // outputs), so the block ends where the next one starts.
+  size_t end = head_bytes_;
+  for (size_t o = static_cast<size_t>(op_index); o < op_count_; ++o) {
+    if (o > static_cast<size_t>(op_index) && op_records_[o].data_offset != kNoOpData) {
+      end = op_records_[o].data_offset;
+      break;
+    }
+    if ((op_records_[o].flags & kOpIsStatic) != 0) {
+      const auto* operators = model_.main_subgraph().operators();
+      end = tensor_records_[operators->Get(static_cast<uint32_t>(o))->outputs()->Get(0)].offset;
+      break;
+    }
+  }
+  return end - op_records_[op_index].data_offset;
+}
+
 Status Interpreter::CheckDeclaredShapes(int op_index, const schema::Operator& op) {
   const schema::Subgraph& subgraph = model_.main_subgraph();
   for (int32_t t : *op.outputs()) {
     const schema::Tensor& declared = *subgraph.tensors()->Get(static_cast<uint32_t>(t));
     const TensorRecord& record = tensor_records_[t];
     bool same = TensorRank(declared) == record.rank;
-    for (uint32_t d = 0; same && d < record.rank; ++d) same = TensorDim(declared, d) == record.dims[d];
+    for (uint32_t d = 0; same && d < record.rank; ++d) same = DeclaredDim(t, d) == record.dims[d];
     if (same) continue;
     EMBER_REPORT(reporter_,
                  "invalid model: op #%d (%s): output tensor %" PRId32
@@ -407,6 +522,14 @@ Status Interpreter::PlaceBuffers() {
   auto* next = reinterpret_cast<int32_t*>(work + items_bytes + 2 * index_bytes);
 
   EMBER_RETURN_IF_ERROR(ComputeLifetimes(items, alias_root));
+  if (incremental_) {
+    // Values must survive from one Invoke to the next: no buffer sharing.
+    for (size_t t = 0; t < tensor_count_; ++t) {
+      if (items[t].size == 0) continue;
+      items[t].first = -1;
+      items[t].last = static_cast<int32_t>(op_count_);
+    }
+  }
   size_t item = tensor_count_;
   for (size_t o = 0; o < op_count_; ++o) {
     for (uint32_t k = 0; k < op_records_[o].scratch_count; ++k, ++item) {
@@ -416,7 +539,8 @@ Status Interpreter::PlaceBuffers() {
   }
 
   const schema::MemoryPlan* plan = model_.root().plan();
-  bool plan_matches = plan != nullptr && plan->head_bytes() == head_bytes_ && !inputs_resized_;
+  bool plan_matches =
+      !incremental_ && plan != nullptr && plan->head_bytes() == head_bytes_ && !inputs_resized_;
   if (plan_matches) {
     const auto* placements = plan->scratch();
     const size_t planned = placements == nullptr ? 0 : placements->size();
@@ -443,6 +567,10 @@ Status Interpreter::PlaceBuffers() {
   // Planning borrowed the region as working memory, so the arena must hold
   // whichever is larger; the plan in the file records the same figure.
   if (region_bytes_ < work_bytes) region_bytes_ = work_bytes;
+  if (incremental_) {
+    incremental_offset_ = AlignUp(region_bytes_, kArenaAlignment);
+    region_bytes_ = incremental_offset_ + SizeIncrementalState();
+  }
   if (head_bytes_ + region_bytes_ > arena_capacity_) {
     return ReportArenaTooSmall(head_bytes_ + region_bytes_);
   }
@@ -468,6 +596,7 @@ Status Interpreter::Invoke() {
     EMBER_REPORT(reporter_, "Invoke() needs a successful AllocateTensors() first");
     return Status::kBadState;
   }
+  if (incremental_) return InvokeIncremental();
   const auto* operators = model_.main_subgraph().operators();
   for (size_t o = 0; o < op_count_; ++o) {
     const schema::Operator* op = operators->Get(static_cast<uint32_t>(o));
@@ -611,6 +740,7 @@ Status OpContext::SetOutputShape(int i, const int32_t* dims, int rank) {
 
 void* OpContext::AllocateOpData(size_t bytes) {
   OpRecord& record = interpreter_->op_records_[op_index_];
+  if (interpreter_->repreparing_) return ReuseOpData(bytes);
   if (phase_ != Phase::kPrepare || record.data_offset != kNoOpData) {
     EMBER_FAIL(*this, Status::kBadState, "op data may be allocated once, in Prepare");
     return nullptr;
@@ -627,6 +757,28 @@ void* OpContext::AllocateOpData(size_t bytes) {
   return data;
 }
 
+void* OpContext::ReuseOpData(size_t bytes) {
+  const OpRecord& record = interpreter_->op_records_[op_index_];
+  if (phase_ != Phase::kPrepare || interpreter_->reprepare_op_data_taken_) {
+    EMBER_FAIL(*this, Status::kBadState, "op data may be allocated once, in Prepare");
+    return nullptr;
+  }
+  const size_t size = AlignUp(bytes, kArenaAlignment);
+  const size_t planned =
+      record.data_offset == kNoOpData ? 0 : interpreter_->PlannedOpDataBytes(op_index_);
+  if (size > planned) {
+    EMBER_FAIL(*this, Status::kArenaTooSmall,
+               "needs %lu bytes of op data at batch %" PRId32 ", %lu were planned",
+               static_cast<unsigned long>(size), interpreter_->batch_size_,
+               static_cast<unsigned long>(planned));
+    return nullptr;
+  }
+  interpreter_->reprepare_op_data_taken_ = true;
+  uint8_t* data = interpreter_->arena_ + record.data_offset;
+  memset(data, 0, size);
+  return data;
+}
+
 void* OpContext::op_data() const {
   const OpRecord& record = interpreter_->op_records_[op_index_];
   return record.data_offset == kNoOpData ? nullptr : interpreter_->arena_ + record.data_offset;
@@ -634,11 +786,26 @@ void* OpContext::op_data() const {
 
 Status OpContext::RequestScratch(size_t bytes, int* index) {
   OpRecord& record = interpreter_->op_records_[op_index_];
-  if (phase_ != Phase::kPrepare || record.scratch_count >= kMaxScratchPerOp ||
-      bytes > 0x7FFFFFFFu) {
+  const int requested =
+      interpreter_->repreparing_ ? interpreter_->reprepare_scratch_requests_ : record.scratch_count;
+  if (phase_ != Phase::kPrepare || requested >= kMaxScratchPerOp || bytes > 0x7FFFFFFFu) {
     return EMBER_FAIL(*this, Status::kBadState,
                       "scratch buffers: at most %d per op, requested in Prepare",
                       kMaxScratchPerOp);
+  }
+  if (interpreter_->repreparing_) {
+    // The buffers were placed at AllocateTensors; a request may only fit in
+    // the one planned for it.
+    const uint32_t planned = requested < record.scratch_count ? record.scratch_size[requested] : 0;
+    if (requested >= record.scratch_count || bytes > planned) {
+      return EMBER_FAIL(*this, Status::kArenaTooSmall,
+                        "scratch buffer %d: needs %lu bytes at batch %" PRId32 ", %lu were planned",
+                        requested, static_cast<unsigned long>(bytes), interpreter_->batch_size_,
+                        static_cast<unsigned long>(planned));
+    }
+    *index = requested;
+    ++interpreter_->reprepare_scratch_requests_;
+    return Status::kOk;
   }
   *index = record.scratch_count;
   record.scratch_size[record.scratch_count++] = static_cast<uint32_t>(bytes);

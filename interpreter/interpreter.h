@@ -1,7 +1,9 @@
 // Runs a Model inside one caller-provided arena.
 //
 // Lifecycle: construct -> AllocateTensors() (plan check, kernel Prepare) ->
-// Invoke() as often as needed. Calls out of order return kBadState.
+// Invoke() as often as needed. Calls out of order return kBadState. A model
+// with a dynamic batch (Model.max_batch) may switch batch between Invokes
+// with SetBatchSize(), in the arena planned for the largest one.
 //
 // Ownership: the interpreter owns nothing. It keeps pointers to the Model (and
 // so the model bytes), the resolver, the arena and the reporter; all four must
@@ -75,11 +77,45 @@ class Interpreter {
   // infer shapes; applications normally leave the check on.
   void DisableDeclaredShapeCheck() { check_declared_shapes_ = false; }
 
+  // Before AllocateTensors: makes Invoke incremental. Every tensor then
+  // keeps its own buffer (the arena grows to the sum of all tensors; for
+  // desktops, not microcontrollers), and Invoke runs only the ops whose
+  // inputs changed since the previous Invoke: the model inputs are compared
+  // byte for byte with their previous values, and an op whose new outputs
+  // equal its old ones stops the change there. Outputs are exactly those of
+  // a full Invoke. An autoregressive decoder called once per step with one
+  // more token (the g2p model) recomputes only the new step.
+  void EnableIncrementalInvoke() { incremental_ = true; }
+  bool incremental() const { return incremental_; }
+  // The next incremental Invoke recomputes every op (as the first one does).
+  void ForgetPreviousInvoke() { incremental_primed_ = false; }
+
+  // After AllocateTensors, with incremental Invoke: the caller reads only
+  // the first `count` slices of output `output_index` along the axis of the
+  // PACK that produces it (a decoder's steps), so Invoke computes only what
+  // those need; the other slices hold unspecified values. count < 0 (the
+  // default) computes everything. kUnsupported when the output is not made
+  // by a PACK.
+  Status SetOutputPrefix(size_t output_index, int32_t count);
+
   // Checks the model against the kernels, runs every kernel's Prepare and
   // places all tensors: by the plan in the model file when it matches these
   // kernels and shapes, otherwise by the built-in greedy planner.
   Status AllocateTensors();
   Status Invoke();
+
+  // Dynamic batch. max_batch_size() is the model's max_batch (0 when it has
+  // none); batch_size() the batch the tensors currently have (max_batch after
+  // AllocateTensors). After AllocateTensors, SetBatchSize(rows) gives every
+  // batch-marked tensor its size for `rows` (a constant is seen as its first
+  // rows) and re-runs every kernel's Prepare, so Invoke computes only those
+  // rows. Nothing moves: op data keeps its place in the head, tensors and
+  // scratch buffers keep their planned offsets, arena_used_bytes() is
+  // unchanged; a kernel that would need more than was planned fails and the
+  // previous batch is restored. Input data must be written again afterwards.
+  int32_t max_batch_size() const;
+  int32_t batch_size() const { return batch_size_; }
+  Status SetBatchSize(int32_t rows);
 
   size_t inputs_size() const;
   size_t outputs_size() const;
@@ -117,6 +153,14 @@ class Interpreter {
   Status ResolveKernels();
   Status PrepareOps();
   Status CheckDeclaredShapes(int op_index, const schema::Operator& op);
+  // Declared dim `d` of tensor `index`, scaled to batch_size_ when it is the
+  // tensor's batch dimension.
+  int32_t DeclaredDim(int index, uint32_t d) const;
+  // Re-prepares every op for `rows`; see SetBatchSize.
+  Status ApplyBatchSize(int32_t rows);
+  // Bytes of op data planned for `op_index` at AllocateTensors: up to the next
+  // block allocated in the head.
+  size_t PlannedOpDataBytes(int op_index) const;
   Status ComputeLifetimes(PlanItem* items, int32_t* alias_root);
   Status PlaceBuffers();
   Status ApplyFilePlan(PlanItem* items, const int32_t* alias_root, size_t scratch_base);
@@ -129,6 +173,10 @@ class Interpreter {
   // skips it (e.g. widening fp16 weights to float32 once).
   Status EvaluateStatically(int op_index, const schema::Operator& op, const Kernel& kernel);
   uint8_t* region() const { return arena_ + head_bytes_; }
+  // Incremental Invoke (incremental.cc): the state it keeps after the
+  // planned tensors, and the Invoke itself.
+  size_t SizeIncrementalState();
+  Status InvokeIncremental();
 
   const Model& model_;
   const OpResolverBase& resolver_;
@@ -146,6 +194,23 @@ class Interpreter {
   bool used_file_plan_ = false;
   bool inputs_resized_ = false;
   bool check_declared_shapes_ = true;
+  bool incremental_ = false;
+  // Incremental state, at this offset in the region: the model inputs' last
+  // values, room for an op's old outputs, one state byte per tensor and one
+  // "needed" byte per op.
+  size_t incremental_offset_ = 0;
+  size_t input_copy_bytes_ = 0;
+  size_t old_outputs_bytes_ = 0;
+  bool incremental_primed_ = false;
+  int32_t prefix_output_ = -1;
+  int32_t prefix_count_ = -1;
+  int32_t batch_size_ = 0;
+  // While SetBatchSize re-runs Prepare: kernels get back the op data and
+  // scratch buffers planned at AllocateTensors instead of new ones; these
+  // count what the op being prepared has asked for so far.
+  bool repreparing_ = false;
+  bool reprepare_op_data_taken_ = false;
+  int reprepare_scratch_requests_ = 0;
   // ResizeInput calls, applied when the records are built.
   static constexpr int kMaxResizedInputs = 8;
   int resize_count_ = 0;

@@ -91,6 +91,10 @@ class OpContext {
   ErrorReporter* reporter() const;
 
  private:
+  // AllocateOpData while SetBatchSize re-prepares: the block planned at
+  // AllocateTensors, if the request fits in it.
+  void* ReuseOpData(size_t bytes);
+
   Interpreter* interpreter_;
   int op_index_;
   const schema::Operator* op_;

@@ -17,6 +17,42 @@ Status Invalid(ErrorReporter* reporter, const char* what) {
   return Status::kInvalidModel;
 }
 
+// A batch-marked dimension must exist and hold whole multiples of the
+// model's max_batch, so every batch 1..max_batch gives an integer size.
+Status CheckBatchDim(const schema::Model& model, const schema::Tensor& tensor, int index,
+                     const char* name, uint32_t rank, ErrorReporter* reporter) {
+  const int batch_dim = tensor.batch_dim();
+  if (batch_dim == -1) return Status::kOk;
+  if (model.max_batch() == 0) {
+    EMBER_REPORT(reporter,
+                 "invalid model: tensor %d '%s': batch_dim = %d but the model's max_batch is 0",
+                 index, name, batch_dim);
+    return Status::kInvalidModel;
+  }
+  if (batch_dim < 0 || batch_dim >= static_cast<int>(rank)) {
+    EMBER_REPORT(reporter,
+                 "invalid model: tensor %d '%s': batch_dim = %d is outside its rank %" PRIu32,
+                 index, name, batch_dim, rank);
+    return Status::kInvalidModel;
+  }
+  const int32_t dim = tensor.shape()->Get(static_cast<uint32_t>(batch_dim));
+  if (dim <= 0 || dim % model.max_batch() != 0) {
+    EMBER_REPORT(reporter,
+                 "invalid model: tensor %d '%s': batch_dim %d: shape[%d] = %" PRId32
+                 " is not a positive multiple of max_batch %" PRId32,
+                 index, name, batch_dim, batch_dim, dim, model.max_batch());
+    return Status::kInvalidModel;
+  }
+  if (tensor.buffer() != 0 && batch_dim != 0) {
+    EMBER_REPORT(reporter,
+                 "invalid model: tensor %d '%s': batch_dim = %d on a constant (constants scale "
+                 "only along dimension 0)",
+                 index, name, batch_dim);
+    return Status::kInvalidModel;
+  }
+  return Status::kOk;
+}
+
 Status CheckTensor(const schema::Model& model, const schema::Subgraph& subgraph, int index,
                    const uint8_t* base, ErrorReporter* reporter) {
   const schema::Tensor* tensor = subgraph.tensors()->Get(index);
@@ -75,6 +111,7 @@ Status CheckTensor(const schema::Model& model, const schema::Subgraph& subgraph,
       return Status::kInvalidModel;
     }
   }
+  EMBER_RETURN_IF_ERROR(CheckBatchDim(model, *tensor, index, name, rank, reporter));
   const schema::Quantization* quant = tensor->quantization();
   if (quant != nullptr && quant->scale() != nullptr && quant->scale()->size() > 0) {
     const uint32_t scales = quant->scale()->size();
@@ -150,6 +187,11 @@ Status Model::Load(const void* bytes, size_t size, ErrorReporter* reporter, Mode
     EMBER_REPORT(reporter,
                  "invalid model: format version %" PRIu32 ", this runtime reads 1..%" PRIu32,
                  root->version(), kModelFormatVersion);
+    return Status::kInvalidModel;
+  }
+  if (root->max_batch() < 0) {
+    EMBER_REPORT(reporter, "invalid model: max_batch = %" PRId32 " is negative",
+                 root->max_batch());
     return Status::kInvalidModel;
   }
   if (root->subgraphs() == nullptr || root->subgraphs()->size() == 0) {

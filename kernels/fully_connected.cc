@@ -112,8 +112,52 @@ Status PrepareOp(OpContext& context, bool int8_fast) {
 
 Status Prepare(OpContext& context) { return PrepareOp(context, true); }
 
+// Adds to out (rows x out_features) the dot products of every input row with
+// every weight row: two rows and four outputs at a time share their loads.
+template <int kRows, typename Weight>
+EMBER_ALWAYS_INLINE void AccumulateRowBlock(const float* in, const Weight* weights, int32_t in_features,
+                               int32_t out_features, float* out) {
+  int32_t next = 0;
+  for (; next + 4 <= out_features; next += 4) {
+    AccumulateDotsInLanes<kRows, 4>(in, in_features, weights + next * in_features, in_features,
+                                    in_features, out + next, out_features);
+  }
+  for (; next < out_features; ++next) {
+    AccumulateDotsInLanes<kRows, 1>(in, in_features, weights + next * in_features, in_features,
+                                    in_features, out + next, out_features);
+  }
+}
+
+template <typename Weight>
+EMBER_ALWAYS_INLINE void AccumulateRowDotsFor(const float* in, const Weight* weights, int32_t rows,
+                                 int32_t in_features, int32_t out_features, float* out) {
+  int32_t r = 0;
+  for (; r + 2 <= rows; r += 2) {
+    AccumulateRowBlock<2>(in + r * in_features, weights, in_features, out_features,
+                          out + r * out_features);
+  }
+  if (r < rows) {
+    AccumulateRowBlock<1>(in + r * in_features, weights, in_features, out_features,
+                          out + r * out_features);
+  }
+}
+
+// The two weight types, each compiled for the host's wider SIMD too (see
+// EMBER_HOST_SIMD_CLONES).
+EMBER_HOST_SIMD_CLONES void AccumulateRowDots(const float* in, const float* weights, int32_t rows,
+                                              int32_t in_features, int32_t out_features,
+                                              float* out) {
+  AccumulateRowDotsFor(in, weights, rows, in_features, out_features, out);
+}
+
+EMBER_HOST_SIMD_CLONES void AccumulateRowDots(const float* in, const int8_t* weights, int32_t rows,
+                                              int32_t in_features, int32_t out_features,
+                                              float* out) {
+  AccumulateRowDotsFor(in, weights, rows, in_features, out_features, out);
+}
+
 // Weights are stored [out, in], so each output is a dot product of two
-// contiguous rows; four outputs at a time share the input row. Float32
+// contiguous rows. Float32
 // weights (scales == nullptr) start the sums at the bias; hybrid ones
 // (Weight int8_t) scale each sum by its output's scales[o * scale_stride],
 // then add the bias.
@@ -129,20 +173,14 @@ void EvalFloatOutput(OpContext& context, const OpData& data, const float* scales
   const float* bias = bias_view.present() ? bias_view.data_as<const float>() : nullptr;
   float* out = context.output(0).data_as<float>();
   for (int32_t r = 0; r < data.rows; ++r) {
-    const float* in_row = in + r * in_features;
     float* out_row = out + r * out_features;
     for (int32_t o = 0; o < out_features; ++o) {
       out_row[o] = bias != nullptr && scales == nullptr ? bias[o] : 0.0f;
     }
-    int32_t next = 0;
-    for (; next + 4 <= out_features; next += 4) {
-      AccumulateDotsInLanes<4>(in_row, weights + next * in_features, in_features, in_features,
-                               out_row + next);
-    }
-    for (; next < out_features; ++next) {
-      AccumulateDotsInLanes<1>(in_row, weights + next * in_features, in_features, in_features,
-                               out_row + next);
-    }
+  }
+  AccumulateRowDots(in, weights, data.rows, in_features, out_features, out);
+  for (int32_t r = 0; r < data.rows; ++r) {
+    float* out_row = out + r * out_features;
     if (scales != nullptr) {
       for (int32_t o = 0; o < out_features; ++o) {
         out_row[o] = out_row[o] * scales[o * scale_stride] + (bias != nullptr ? bias[o] : 0.0f);

@@ -4,7 +4,9 @@
 //
 // NAME is the input's name or its index. An input whose .npy shape differs
 // from the model's is resized before planning (the kernels derive every other
-// shape from it). Prints the median Invoke latency and the arena bytes.
+// shape from it), except that a model with a dynamic batch runs inputs that
+// differ only in their batch (1..max_batch) in its own plan with
+// SetBatchSize. Prints the median Invoke latency and the arena bytes.
 #include <algorithm>
 #include <cmath>
 #include <chrono>
@@ -122,6 +124,38 @@ bool IsFloatArray(const ember::npy::Array& array) {
   return array.dtype == ember::npy::DType::kFloat32 || array.dtype == ember::npy::DType::kFloat64;
 }
 
+// The batch the .npy arrays hold when the model has a dynamic batch and each
+// array has its input's declared shape except, for a batch-marked input, the
+// batch dimension (leading, at batch b: b * declared / max_batch) with the
+// same b for all; 0 otherwise.
+int32_t DynamicBatchOf(const ember::Model& model, const std::vector<ember::npy::Array>& arrays) {
+  const int32_t max_batch = model.root().max_batch();
+  if (max_batch == 0) return 0;
+  const ember::schema::Subgraph& subgraph = model.main_subgraph();
+  int32_t batch = max_batch;
+  bool batch_seen = false;
+  for (size_t i = 0; i < arrays.size(); ++i) {
+    const int32_t input = subgraph.inputs()->Get(static_cast<uint32_t>(i));
+    const ember::schema::Tensor& declared = *subgraph.tensors()->Get(static_cast<uint32_t>(input));
+    const std::vector<int64_t>& shape = arrays[i].shape;
+    if (ember::TensorRank(declared) != shape.size()) return 0;
+    for (uint32_t d = 0; d < shape.size(); ++d) {
+      const int32_t dim = ember::TensorDim(declared, d);
+      if (static_cast<int>(d) != declared.batch_dim() || d != 0) {
+        if (shape[d] != dim) return 0;
+        continue;
+      }
+      const int64_t per_row = dim / max_batch;
+      if (shape[d] % per_row != 0) return 0;
+      const int64_t rows = shape[d] / per_row;
+      if (rows < 1 || rows > max_batch || (batch_seen && rows != batch)) return 0;
+      batch = static_cast<int32_t>(rows);
+      batch_seen = true;
+    }
+  }
+  return batch;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -198,6 +232,7 @@ int main(int argc, char** argv) {
     if (!given[i]) return Die("input " + std::to_string(i) + " '" + input_name(i) + "' was not given (--input NAME=FILE.npy)");
   }
 
+  const int32_t batch = DynamicBatchOf(model, arrays);
   const ember::schema::MemoryPlan* plan = model.root().plan();
   size_t arena_size = plan != nullptr ? static_cast<size_t>(plan->arena_bytes()) : (size_t{1} << 20);
   for (;;) {
@@ -210,7 +245,8 @@ int main(int argc, char** argv) {
       std::vector<int32_t> dims(arrays[i].shape.begin(), arrays[i].shape.end());
       bool same = ember::TensorRank(declared) == dims.size();
       for (uint32_t d = 0; same && d < dims.size(); ++d) same = ember::TensorDim(declared, d) == dims[d];
-      if (!same && interpreter.ResizeInput(i, dims.data(), static_cast<int>(dims.size())) != Status::kOk) {
+      if (same || batch > 0) continue;
+      if (interpreter.ResizeInput(i, dims.data(), static_cast<int>(dims.size())) != Status::kOk) {
         return Die(reporter.message);
       }
     }
@@ -220,6 +256,11 @@ int main(int argc, char** argv) {
       continue;
     }
     if (status != Status::kOk) return Die(reporter.message);
+    if (batch > 0) {
+      if (interpreter.SetBatchSize(batch) != Status::kOk) return Die(reporter.message);
+      std::printf("batch %d of max %d (no re-planning)\n", static_cast<int>(batch),
+                  static_cast<int>(interpreter.max_batch_size()));
+    }
 
     for (size_t i = 0; i < input_count; ++i) {
       ember::TensorView view = interpreter.input(i);

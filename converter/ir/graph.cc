@@ -189,6 +189,10 @@ schema::ModelT IrGraph::ToModel(const std::string& description) const {
                    ? builder.AddConstant(tensor.name, tensor.type, tensor.shape,
                                          tensor.data.data(), tensor.data.size())
                    : builder.AddTensor(tensor.name, tensor.type, tensor.shape);
+    // Pieces of a marked graph (one op checked on its own) have no
+    // max_batch, so their tensors carry no mark either.
+    builder.subgraph().tensors[index[t]]->batch_dim =
+        static_cast<int8_t>(max_batch > 0 ? tensor.batch_dim : -1);
     if (!tensor.quantization.empty()) {
       // Absent zero points read as 0: symmetric per-channel weights then
       // carry no 8-byte zero per channel.
@@ -211,6 +215,7 @@ schema::ModelT IrGraph::ToModel(const std::string& description) const {
   }
   builder.SetInputs(map(inputs));
   builder.SetOutputs(map(outputs));
+  builder.model().max_batch = max_batch;
   return std::move(builder.model());
 }
 

@@ -35,6 +35,8 @@ struct IrTensor {
   // Constant bytes, little-endian, C order.
   std::vector<uint8_t> data;
   IrQuantization quantization;
+  // The dimension that follows the batch (see converter/batch_dims.h), or -1.
+  int batch_dim = -1;
 
   int64_t num_elements() const;
   template <typename T>
@@ -75,6 +77,9 @@ class IrGraph {
   std::vector<IrOp> ops;
   std::vector<int> inputs;
   std::vector<int> outputs;
+  // The batch the shapes are for when the model may run any batch up to it
+  // (tensors' batch_dim say what scales); 0 for no dynamic batch.
+  int32_t max_batch = 0;
 
   int AddTensor(const std::string& name, schema::TensorType type, std::vector<int32_t> shape);
   int AddConstant(const std::string& name, schema::TensorType type, std::vector<int32_t> shape,

@@ -23,6 +23,14 @@ int FoldAffineIntoWeights(IrGraph& graph);
 // fuses RELU/RELU6/RELU_N1_TO_1 into the producing op's fused activation.
 int FuseActivations(IrGraph& graph);
 
+// Moves a PACK below the TRANSPOSE, ARG_MAX/ARG_MIN (not over the packed
+// axis) and CAST that follow it, applying those per operand instead: the
+// same values, but each slice of the result then depends only on its own
+// operand. An unrolled decoder's per-step outputs then stay separate up to
+// the model output, which lets Invoke compute a prefix of the steps
+// (Interpreter::SetOutputPrefix).
+int SinkPacks(IrGraph& graph);
+
 // Merges ops with the same code, inputs and options, and constants with the
 // same type, shape and bytes.
 int MergeDuplicateOps(IrGraph& graph);

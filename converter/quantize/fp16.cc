@@ -62,8 +62,11 @@ int ConvertWeightsToFloat16(IrGraph& graph, int64_t min_elements) {
         for (size_t i = 0; i < halves.size(); ++i) halves[i] = FloatToHalf(tensor.as<float>()[i]);
         const std::string name = tensor.name;
         const std::vector<int32_t> shape = tensor.shape;
+        const int batch_dim = tensor.batch_dim;
         const int half = graph.AddConstantOf<uint16_t>(name + "/fp16", shape, halves);
         const int wide = graph.AddTensor(name, schema::TensorType::FLOAT32, shape);
+        graph.tensors[half].batch_dim = batch_dim;
+        graph.tensors[wide].batch_dim = batch_dim;
         IrOp dequantize;
         dequantize.code = schema::OpCode::DEQUANTIZE;
         dequantize.inputs = {half};

@@ -128,6 +128,7 @@ IrTensor QuantizeWeights(const IrTensor& weights, int axis,
   out.name = weights.name;
   out.type = TensorType::INT8;
   out.shape = weights.shape;
+  out.batch_dim = weights.batch_dim;
   out.constant = true;
   out.quantization.axis = axis;
   for (size_t c = 0; c < max_abs.size(); ++c) {
@@ -157,6 +158,7 @@ IrTensor QuantizeBias(const IrTensor& bias, float input_scale, const IrQuantizat
   IrTensor out;
   out.name = bias.name;
   out.shape = bias.shape;
+  out.batch_dim = bias.batch_dim;
   out.constant = true;
   std::vector<double> quantized(values.size());
   for (size_t c = 0; c < values.size(); ++c) {
@@ -182,17 +184,27 @@ IrTensor QuantizeBias(const IrTensor& bias, float input_scale, const IrQuantizat
 
 // A float constant that is not a weight, quantized per tensor like an
 // activation over its own values.
-IrTensor QuantizeConstant(const IrTensor& constant, TensorType type) {
-  const std::vector<float> values = constant.AsFloats();
+// Infinities (attention's -inf mask value) are left out: they saturate to
+// the type's extreme value, which is where they belong.
+TensorRange ValueRange(const IrTensor& constant) {
   TensorRange range;
-  for (float v : values) {
+  for (float v : constant.AsFloats()) {
+    if (!std::isfinite(v)) continue;
     range.min = std::min(range.min, v);
     range.max = std::max(range.max, v);
   }
+  return range;
+}
+
+// `range` covers the constant's values (its own range, or a wider one shared
+// with the tensors it must be quantized alike with).
+IrTensor QuantizeConstant(const IrTensor& constant, TensorType type, TensorRange range) {
+  const std::vector<float> values = constant.AsFloats();
   IrTensor out;
   out.name = constant.name;
   out.type = type;
   out.shape = constant.shape;
+  out.batch_dim = constant.batch_dim;
   out.constant = true;
   out.quantization = ActivationQuantization(range, type);
   const double scale = out.quantization.scales[0];
@@ -219,6 +231,7 @@ class IntegerQuantizer {
     for (const IrTensor& tensor : graph.tensors) {
       float_activation_.push_back(!tensor.constant && tensor.type == TensorType::FLOAT32);
     }
+    ShareRangesOfAlikeTensors();
   }
 
   QuantizeSummary Run() {
@@ -255,7 +268,62 @@ class IntegerQuantizer {
   }
 
  private:
+  // SELECT and PACK move values from several inputs into one output without
+  // requantizing, so their integer kernels need all of them quantized alike.
+  // Each group of tensors linked that way (a recurrent state selected from
+  // step to step links all steps) gets the union of its members' ranges.
+  void ShareRangesOfAlikeTensors() {
+    std::vector<int> parent(graph_.tensors.size());
+    for (size_t t = 0; t < parent.size(); ++t) parent[t] = static_cast<int>(t);
+    auto root = [&](int t) {
+      while (parent[static_cast<size_t>(t)] != t) {
+        t = parent[static_cast<size_t>(t)] = parent[static_cast<size_t>(parent[static_cast<size_t>(t)])];
+      }
+      return t;
+    };
+    auto is_float = [&](int t) {
+      return t >= 0 && graph_.tensors[static_cast<size_t>(t)].type == TensorType::FLOAT32;
+    };
+    std::vector<bool> linked(graph_.tensors.size(), false);
+    for (const IrOp& op : graph_.ops) {
+      if (op.dead || (op.code != OpCode::SELECT && op.code != OpCode::PACK)) continue;
+      const size_t first = op.code == OpCode::SELECT ? 1 : 0;
+      std::vector<int> members(op.inputs.begin() + static_cast<std::ptrdiff_t>(first), op.inputs.end());
+      members.push_back(op.outputs[0]);
+      if (!std::all_of(members.begin(), members.end(), is_float)) continue;
+      for (int t : members) {
+        linked[static_cast<size_t>(t)] = true;
+        parent[static_cast<size_t>(root(t))] = root(members[0]);
+      }
+    }
+    std::map<int, TensorRange> group_range;
+    for (size_t t = 0; t < linked.size(); ++t) {
+      if (!linked[t]) continue;
+      const IrTensor& tensor = graph_.tensors[t];
+      TensorRange range;
+      if (tensor.constant) {
+        range = ValueRange(tensor);
+      } else if (const auto found = ranges_.find(static_cast<int>(t)); found != ranges_.end()) {
+        range = found->second;
+      } else {
+        continue;
+      }
+      const auto [entry, added] = group_range.emplace(root(static_cast<int>(t)), range);
+      if (!added) {
+        entry->second.min = std::min(entry->second.min, range.min);
+        entry->second.max = std::max(entry->second.max, range.max);
+      }
+    }
+    for (size_t t = 0; t < linked.size(); ++t) {
+      const auto group = linked[t] ? group_range.find(root(static_cast<int>(t))) : group_range.end();
+      if (group != group_range.end()) shared_range_[static_cast<int>(t)] = group->second;
+    }
+  }
+
   TensorRange RangeOf(int t) const {
+    if (const auto shared = shared_range_.find(t); shared != shared_range_.end()) {
+      return shared->second;
+    }
     const auto found = ranges_.find(t);
     if (found == ranges_.end()) {
       throw ConvertError("no calibration range for tensor '" + graph_.tensors[t].name +
@@ -266,7 +334,9 @@ class IntegerQuantizer {
 
   int AddTensorLike(int t, const std::string& suffix, TensorType type) {
     const IrTensor& source = graph_.tensors[t];
+    const int batch_dim = source.batch_dim;
     const int added = graph_.AddTensor(source.name + suffix, type, source.shape);
+    graph_.tensors[added].batch_dim = batch_dim;
     float_activation_.push_back(false);
     return added;
   }
@@ -354,7 +424,9 @@ class IntegerQuantizer {
         candidate.inputs[slot] = IntegerOf(t);
       } else if (tensor.constant && tensor.type == TensorType::FLOAT32 &&
                  static_cast<int>(slot) != weights.bias) {
-        candidate.inputs[slot] = AddConstant(QuantizeConstant(tensor, type));
+        const auto shared = shared_range_.find(t);
+        candidate.inputs[slot] = AddConstant(QuantizeConstant(
+            tensor, type, shared != shared_range_.end() ? shared->second : ValueRange(tensor)));
       }
     }
     if (weights.filter >= 0 && !QuantizeWeightsAndBias(op, weights, candidate, reason)) {
@@ -368,8 +440,8 @@ class IntegerQuantizer {
       if (FixedOutputQuantization(op.code, type, &q)) {
       } else if (KeepsInputQuantization(op.code)) {
         q = graph_.tensors[candidate.inputs[0]].quantization;
-      } else if (ranges_.count(t) > 0) {
-        q = ActivationQuantization(ranges_.at(t), type);
+      } else if (ranges_.count(t) > 0 || shared_range_.count(t) > 0) {
+        q = ActivationQuantization(RangeOf(t), type);
       } else {
         *reason = "no calibration range for its output";
         return false;
@@ -418,8 +490,21 @@ class IntegerQuantizer {
         min_scales.push_back(std::fabs(b) / (static_cast<double>(input_scale) * bias_limit));
       }
     }
-    candidate.inputs[weights.filter] = AddConstant(
-        QuantizeWeights(graph_.tensors[op.inputs[weights.filter]], weights.channel_axis, min_scales));
+    // An unrolled loop applies the same weights at every step: ops whose
+    // quantized weights come out identical share one tensor.
+    IrTensor quantized = QuantizeWeights(graph_.tensors[op.inputs[weights.filter]],
+                                         weights.channel_axis, min_scales);
+    std::vector<int>& same_source = quantized_weights_[op.inputs[weights.filter]];
+    auto cached = std::find_if(same_source.begin(), same_source.end(), [&](int t) {
+      const IrTensor& other = graph_.tensors[static_cast<size_t>(t)];
+      return other.data == quantized.data && other.quantization.scales == quantized.quantization.scales &&
+             other.quantization.axis == quantized.quantization.axis;
+    });
+    if (cached == same_source.end()) {
+      same_source.push_back(AddConstant(std::move(quantized)));
+      cached = same_source.end() - 1;
+    }
+    candidate.inputs[weights.filter] = *cached;
     if (bias >= 0) {
       candidate.inputs[weights.bias] = AddConstant(
           QuantizeBias(graph_.tensors[bias], input_scale,
@@ -436,6 +521,10 @@ class IntegerQuantizer {
   std::vector<bool> float_activation_;
   std::map<int, int> integer_of_;
   std::map<int, int> float_of_;
+  // Ranges shared by tensors that must be quantized alike.
+  std::map<int, TensorRange> shared_range_;
+  // Per float weight tensor: its quantized forms so far.
+  std::map<int, std::vector<int>> quantized_weights_;
   std::vector<IrOp> ops_;
   QuantizeSummary summary_;
 };
@@ -452,6 +541,7 @@ QuantizeSummary QuantizeIntegers(IrGraph& graph, const std::map<int, TensorRange
 
 int QuantizeWeightsToInt8(IrGraph& graph, std::vector<std::string>* float_ops) {
   int converted = 0;
+  std::map<int, int> quantized_of;
   const size_t op_count = graph.ops.size();
   for (size_t o = 0; o < op_count; ++o) {
     IrOp& op = graph.ops[o];
@@ -460,9 +550,14 @@ int QuantizeWeightsToInt8(IrGraph& graph, std::vector<std::string>* float_ops) {
     const int filter = op.inputs[weights.filter];
     const IrTensor& tensor = graph.tensors[filter];
     if (!tensor.constant || tensor.type != TensorType::FLOAT32) continue;
-    graph.tensors.push_back(QuantizeWeights(tensor, weights.channel_axis));
+    // Ops sharing float weights (an unrolled loop's steps) share them quantized.
+    auto [quantized, added] = quantized_of.emplace(filter, -1);
+    if (added) {
+      graph.tensors.push_back(QuantizeWeights(tensor, weights.channel_axis));
+      quantized->second = static_cast<int>(graph.tensors.size()) - 1;
+    }
     IrOp candidate = op;
-    candidate.inputs[weights.filter] = static_cast<int>(graph.tensors.size()) - 1;
+    candidate.inputs[weights.filter] = quantized->second;
     std::string message;
     if (PrepareOp(graph, candidate, &message) != Status::kOk) {
       float_ops->push_back(std::string(schema::EnumNameOpCode(op.code)) + " '" + op.origin +

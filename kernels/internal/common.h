@@ -28,6 +28,22 @@ inline FloatRange ActivationRange(schema::Activation activation) {
   return {-INFINITY, INFINITY};
 }
 
+// Marks a float hot loop to be compiled twice on x86-64 hosts with GCC: for
+// AVX2 and for the baseline, the dynamic loader picking the one the CPU
+// runs. Other targets (and clang) get the one build their flags ask for.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__linux__)
+#define EMBER_HOST_SIMD_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define EMBER_HOST_SIMD_CLONES
+#endif
+// For the loops a EMBER_HOST_SIMD_CLONES function calls: inlined, they are
+// compiled for each clone's instruction set.
+#if defined(__GNUC__)
+#define EMBER_ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define EMBER_ALWAYS_INLINE inline
+#endif
+
 inline float Clamp(float value, FloatRange range) {
   return value < range.min ? range.min : (value > range.max ? range.max : value);
 }
@@ -160,15 +176,24 @@ inline void ForEachBroadcast(const BroadcastPlanOf<kOperands>& plan, Fn fn) {
   int64_t total = 1;
   for (int d = 0; d < plan.rank; ++d) total *= plan.dims[d];
   if (total == 0) return;
+  // The innermost dimension runs as a plain counted loop (the operands'
+  // strides there are 0 or 1); the carry walk only moves between rows.
+  const int inner = plan.rank - 1;
+  const int32_t run = inner >= 0 ? plan.dims[inner] : 1;
+  int64_t run_strides[kOperands];
+  for (int k = 0; k < kOperands; ++k) run_strides[k] = inner >= 0 ? plan.strides[k][inner] : 0;
   int32_t index[kMaxRank] = {0};
   int64_t offsets[kOperands] = {0};
-  for (int64_t out_index = 0; out_index < total; ++out_index) {
-    if constexpr (kOperands == 2) {
-      fn(offsets[0], offsets[1], out_index);
-    } else {
-      fn(offsets[0], offsets[1], offsets[2], out_index);
+  for (int64_t out_index = 0; out_index < total; out_index += run) {
+    for (int32_t i = 0; i < run; ++i) {
+      if constexpr (kOperands == 2) {
+        fn(offsets[0] + i * run_strides[0], offsets[1] + i * run_strides[1], out_index + i);
+      } else {
+        fn(offsets[0] + i * run_strides[0], offsets[1] + i * run_strides[1],
+           offsets[2] + i * run_strides[2], out_index + i);
+      }
     }
-    for (int d = plan.rank - 1; d >= 0; --d) {
+    for (int d = inner - 1; d >= 0; --d) {
       ++index[d];
       for (int k = 0; k < kOperands; ++k) offsets[k] += plan.strides[k][d];
       if (index[d] < plan.dims[d]) break;

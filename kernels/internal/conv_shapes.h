@@ -158,30 +158,38 @@ inline void AccumulateDots(const float* input, const Weight* weights, int32_t we
   for (int j = 0; j < kBlock; ++j) acc[j] = sums[j];
 }
 
-// AccumulateDots for long rows (fully connected layers): each dot product
-// is split over kLanes interleaved partial sums, added up at the end. The
-// partial sums are independent, so the compiler keeps them in SIMD lanes
-// (4-8 products per instruction instead of one); the sum is a different
-// rounding of the same products than index order gives.
-template <int kBlock, typename Weight>
-inline void AccumulateDotsInLanes(const float* input, const Weight* weights,
-                                  int32_t weight_stride, int32_t size, float* acc) {
+// AccumulateDots for long rows (fully connected layers), for kRows input
+// rows (input + r * input_stride) at once, each sharing the weight loads:
+// each dot product is split over kLanes interleaved partial sums, added up
+// at the end. The partial sums are independent, so the compiler keeps them in
+// SIMD lanes (4-8 products per instruction instead of one); the sum is a
+// different rounding of the same products than index order gives.
+// acc[r * acc_stride + j] receives row r's dot product with weight run j.
+template <int kRows, int kBlock, typename Weight>
+EMBER_ALWAYS_INLINE void AccumulateDotsInLanes(const float* input, int32_t input_stride, const Weight* weights,
+                                  int32_t weight_stride, int32_t size, float* acc,
+                                  int32_t acc_stride) {
   constexpr int kLanes = 8;
-  float lanes[kBlock][kLanes] = {};
+  float lanes[kRows][kBlock][kLanes] = {};
   int32_t i = 0;
   for (; i + kLanes <= size; i += kLanes) {
-    const float* x = input + i;
     for (int j = 0; j < kBlock; ++j) {
       const Weight* w = weights + j * weight_stride + i;
-      for (int l = 0; l < kLanes; ++l) lanes[j][l] += x[l] * static_cast<float>(w[l]);
+      for (int r = 0; r < kRows; ++r) {
+        const float* x = input + r * input_stride + i;
+        for (int l = 0; l < kLanes; ++l) lanes[r][j][l] += x[l] * static_cast<float>(w[l]);
+      }
     }
   }
-  for (int j = 0; j < kBlock; ++j) {
-    float sum = 0.0f;
-    for (int l = 0; l < kLanes; ++l) sum += lanes[j][l];
-    const Weight* w = weights + j * weight_stride;
-    for (int32_t k = i; k < size; ++k) sum += input[k] * static_cast<float>(w[k]);
-    acc[j] += sum;
+  for (int r = 0; r < kRows; ++r) {
+    const float* x = input + r * input_stride;
+    for (int j = 0; j < kBlock; ++j) {
+      float sum = 0.0f;
+      for (int l = 0; l < kLanes; ++l) sum += lanes[r][j][l];
+      const Weight* w = weights + j * weight_stride;
+      for (int32_t k = i; k < size; ++k) sum += x[k] * static_cast<float>(w[k]);
+      acc[r * acc_stride + j] += sum;
+    }
   }
 }
 

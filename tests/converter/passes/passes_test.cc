@@ -160,5 +160,87 @@ TEST(MergeDuplicateOpsTest, MergesEqualConstantsAndOps) {
   ExpectNear(RunGraph(graph, {1, 2, 3}), before, 0.0f);
 }
 
+// x [3, 2, 4] -> UNPACK -> TANH each -> PACK (axis 0, [3, 2, 4]) -> TRANSPOSE
+// [2, 3, 4] -> RESHAPE [6, 4] -> FULLY_CONNECTED (4 -> 5) -> RESHAPE [2, 3, 5]
+// -> ADD bias [5]: a dense layer over every step of an unrolled loop, as
+// TensorFlow's tensordot writes it.
+IrGraph PackedStepsGraph() {
+  IrGraph graph;
+  const int input = graph.AddTensor("x", schema::TensorType::FLOAT32, {3, 2, 4});
+  std::vector<int> steps, squashed;
+  for (int k = 0; k < 3; ++k) {
+    steps.push_back(graph.AddTensor("step" + std::to_string(k), schema::TensorType::FLOAT32, {2, 4}));
+    squashed.push_back(graph.AddTensor("tanh" + std::to_string(k), schema::TensorType::FLOAT32, {2, 4}));
+  }
+  schema::PackOptionsT axis0;
+  axis0.axis = 0;
+  graph.AddOp(schema::OpCode::UNPACK, {input}, steps, Options(axis0), "unpack");
+  for (int k = 0; k < 3; ++k) graph.AddOp(schema::OpCode::TANH, {steps[k]}, {squashed[k]}, {}, "tanh");
+  const int packed = graph.AddTensor("packed", schema::TensorType::FLOAT32, {3, 2, 4});
+  graph.AddOp(schema::OpCode::PACK, squashed, {packed}, Options(axis0), "pack");
+  const int batch_major = graph.AddTensor("batch_major", schema::TensorType::FLOAT32, {2, 3, 4});
+  schema::TransposeOptionsT swap;
+  swap.perm = {1, 0, 2};
+  graph.AddOp(schema::OpCode::TRANSPOSE, {packed}, {batch_major}, Options(swap), "transpose");
+  const int flat = graph.AddTensor("flat", schema::TensorType::FLOAT32, {6, 4});
+  schema::ReshapeOptionsT to_rows;
+  to_rows.new_shape = {6, 4};
+  graph.AddOp(schema::OpCode::RESHAPE, {batch_major}, {flat}, Options(to_rows), "flatten");
+  const int weights = graph.AddConstantOf<float>("w", {5, 4}, Random(20, 5));
+  const int dense = graph.AddTensor("dense", schema::TensorType::FLOAT32, {6, 5});
+  graph.AddOp(schema::OpCode::FULLY_CONNECTED, {flat, weights, -1}, {dense},
+              Options(schema::FullyConnectedOptionsT()), "dense");
+  const int restored = graph.AddTensor("restored", schema::TensorType::FLOAT32, {2, 3, 5});
+  schema::ReshapeOptionsT back;
+  back.new_shape = {2, 3, 5};
+  graph.AddOp(schema::OpCode::RESHAPE, {dense}, {restored}, Options(back), "unflatten");
+  const int bias = graph.AddConstantOf<float>("b", {5}, Random(5, 6));
+  const int out = graph.AddTensor("y", schema::TensorType::FLOAT32, {2, 3, 5});
+  graph.AddOp(schema::OpCode::ADD, {restored, bias}, {out}, Options(schema::ArithmeticOptionsT()),
+              "bias");
+  graph.inputs = {input};
+  graph.outputs = {out};
+  return graph;
+}
+
+TEST(SinkPacksTest, DenseLayerOverPackedStepsBecomesOnePerStepAndKeepsOutputs) {
+  IrGraph graph = PackedStepsGraph();
+  const std::vector<float> x = Random(24, 4);
+  const std::vector<float> before = RunGraph(graph, x);
+  EXPECT_EQ(SinkPacks(graph), 3);  // through the transpose, the dense sandwich, the bias
+  graph.Compact();
+  // The output is now a pack (axis 1) of one dense layer and one bias add per step.
+  const int producer = graph.Producer(graph.outputs[0]);
+  ASSERT_GE(producer, 0);
+  EXPECT_EQ(graph.ops[producer].code, schema::OpCode::PACK);
+  EXPECT_EQ(graph.ops[producer].options.AsPackOptions()->axis, 1);
+  int dense = 0, transposes = 0;
+  for (const IrOp& op : graph.ops) {
+    dense += op.code == schema::OpCode::FULLY_CONNECTED;
+    transposes += op.code == schema::OpCode::TRANSPOSE;
+  }
+  EXPECT_EQ(dense, 3);
+  EXPECT_EQ(transposes, 0);
+  // Each output row is the same dot products in the same order.
+  ExpectNear(RunGraph(graph, x), before, 0.0f);
+}
+
+TEST(SinkPacksTest, LeavesAReductionOverThePackedAxisAlone) {
+  IrGraph graph;
+  const int a = graph.AddTensor("a", schema::TensorType::FLOAT32, {2, 4});
+  const int b = graph.AddTensor("b", schema::TensorType::FLOAT32, {2, 4});
+  const int packed = graph.AddTensor("packed", schema::TensorType::FLOAT32, {2, 2, 4});
+  schema::PackOptionsT axis0;
+  axis0.axis = 0;
+  graph.AddOp(schema::OpCode::PACK, {a, b}, {packed}, Options(axis0), "pack");
+  const int best = graph.AddTensor("best", schema::TensorType::INT32, {2, 4});
+  schema::ArgMinMaxOptionsT over_steps;
+  over_steps.axis = 0;
+  graph.AddOp(schema::OpCode::ARG_MAX, {packed}, {best}, Options(over_steps), "argmax");
+  graph.inputs = {a, b};
+  graph.outputs = {best};
+  EXPECT_EQ(SinkPacks(graph), 0);
+}
+
 }  // namespace
 }  // namespace ember::convert

@@ -198,6 +198,87 @@ TEST(QuantizeIntegersTest, DataMovementOnAFloatTensorStaysFloat) {
   EXPECT_EQ(CountOps(graph, OpCode::DEQUANTIZE), 0);
 }
 
+TEST(QuantizeIntegersTest, SelectAndPackOperandsShareOneQuantizationAndInfinitiesSaturate) {
+  // x [2,3] -> x + x and 3 * x; SELECT(x > 0, 3x, -inf) and PACK(2x,
+  // select): the int8 SELECT and PACK kernels move values without
+  // requantizing, so every operand they link must get the union of the
+  // ranges (here [-6, 6]); the -inf constant saturates to -128.
+  IrGraph graph;
+  const int x = graph.AddTensor("x", TensorType::FLOAT32, {2, 3});
+  const int zero = graph.AddConstantOf<float>("zero", {}, {0.0f});
+  const int three = graph.AddConstantOf<float>("three", {}, {3.0f});
+  const int minus_inf = graph.AddConstantOf<float>("minus_inf", {2, 3}, std::vector<float>(6, -INFINITY));
+  const int positive = graph.AddTensor("positive", TensorType::BOOL, {2, 3});
+  const int tripled = graph.AddTensor("tripled", TensorType::FLOAT32, {2, 3});
+  const int doubled = graph.AddTensor("doubled", TensorType::FLOAT32, {2, 3});
+  const int selected = graph.AddTensor("selected", TensorType::FLOAT32, {2, 3});
+  const int packed = graph.AddTensor("packed", TensorType::FLOAT32, {2, 2, 3});
+  graph.AddOp(OpCode::GREATER, {x, zero}, {positive}, schema::OpOptionsUnion(), "greater");
+  graph.AddOp(OpCode::MUL, {x, three}, {tripled}, Options(schema::ArithmeticOptionsT()), "mul");
+  graph.AddOp(OpCode::ADD, {x, x}, {doubled}, Options(schema::ArithmeticOptionsT()), "add");
+  graph.AddOp(OpCode::SELECT, {positive, tripled, minus_inf}, {selected}, schema::OpOptionsUnion(),
+              "select");
+  schema::PackOptionsT pack;
+  pack.axis = 0;
+  graph.AddOp(OpCode::PACK, {doubled, selected}, {packed}, Options(pack), "pack");
+  graph.inputs = {x};
+  graph.outputs = {packed};
+  const auto ranges = Calibrate(graph, Samples({{-2.0f, -1.0f, 0.0f, 0.5f, 1.0f, 2.0f}}),
+                                CalibrationMethod::kMinMax, 255, nullptr);
+  QuantizeIntegers(graph, ranges, IntegerQuantizeOptions());
+  const IrOp* select = FindOp(graph, OpCode::SELECT);
+  const IrOp* stack = FindOp(graph, OpCode::PACK);
+  ASSERT_NE(select, nullptr);
+  ASSERT_NE(stack, nullptr);
+  // Union of 2x's [-4, 4], 3x's [-6, 6] and the select's [-6, 6]; the
+  // infinite constant does not widen it.
+  const double scale = 12.0 / 255.0;
+  const int64_t zero_point = std::lround(-128.0 + 6.0 / scale);
+  for (int t : {select->inputs[1], select->inputs[2], select->outputs[0], stack->inputs[0],
+                stack->inputs[1], stack->outputs[0]}) {
+    const IrTensor& tensor = graph.tensors[t];
+    ASSERT_EQ(tensor.type, TensorType::INT8) << tensor.name;
+    EXPECT_FLOAT_EQ(tensor.quantization.scales[0], static_cast<float>(scale)) << tensor.name;
+    EXPECT_EQ(tensor.quantization.zero_points[0], zero_point) << tensor.name;
+  }
+  const IrTensor& mask = graph.tensors[select->inputs[2]];
+  ASSERT_TRUE(mask.constant);
+  for (int i = 0; i < 6; ++i) EXPECT_EQ(mask.as<int8_t>()[i], -128);
+}
+
+TEST(QuantizeIntegersTest, OpsSharingFloatWeightsShareTheQuantizedWeights) {
+  // Two FULLY_CONNECTED ops on the same weights (an unrolled recurrent step
+  // applies its weights once per step) at different input ranges.
+  IrGraph graph;
+  const std::vector<float> values = Random(4 * 3, 21, -0.5f, 0.5f);
+  const int x = graph.AddTensor("x", TensorType::FLOAT32, {1, 3});
+  const int weights = graph.AddConstantOf<float>("w", {4, 3}, values);
+  const int bias = graph.AddConstantOf<float>("b", {4}, {0.1f, 0.2f, -0.1f, 0.0f});
+  const int h1 = graph.AddTensor("h1", TensorType::FLOAT32, {1, 4});
+  const int h1_head = graph.AddTensor("h1_head", TensorType::FLOAT32, {1, 3});
+  const int h2 = graph.AddTensor("h2", TensorType::FLOAT32, {1, 4});
+  graph.AddOp(OpCode::FULLY_CONNECTED, {x, weights, bias}, {h1},
+              Options(schema::FullyConnectedOptionsT()), "fc1");
+  schema::SliceOptionsT slice;
+  slice.begin = {0, 0};
+  slice.size = {1, 3};
+  graph.AddOp(OpCode::SLICE, {h1}, {h1_head}, Options(slice), "slice");
+  graph.AddOp(OpCode::FULLY_CONNECTED, {h1_head, weights, bias}, {h2},
+              Options(schema::FullyConnectedOptionsT()), "fc2");
+  graph.inputs = {x};
+  graph.outputs = {h2};
+  const auto ranges = Calibrate(graph, Samples({{1.0f, -2.0f, 3.0f}}), CalibrationMethod::kMinMax,
+                                255, nullptr);
+  QuantizeIntegers(graph, ranges, IntegerQuantizeOptions());
+  std::vector<int> filters;
+  for (const IrOp& op : graph.ops) {
+    if (!op.dead && op.code == OpCode::FULLY_CONNECTED) filters.push_back(op.inputs[1]);
+  }
+  ASSERT_EQ(filters.size(), 2u);
+  EXPECT_EQ(graph.tensors[filters[0]].type, TensorType::INT8);
+  EXPECT_EQ(filters[0], filters[1]);
+}
+
 TEST(QuantizeIntegersTest, Int16x8UsesSymmetricInt16ActivationsAndInt64Bias) {
   ConvGraph g = MakeConvGraph(OpCode::RELU6);
   const auto ranges =

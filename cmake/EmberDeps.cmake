@@ -38,8 +38,12 @@ if(CMAKE_CROSSCOMPILING)
   set(_ember_flatbuffers_dir "${EMBER_CROSS_INCLUDE}")
 endif()
 add_library(ember::flatbuffers_headers INTERFACE IMPORTED)
+# Every C++ source that can see flatbuffers first includes
+# cmake/flatbuffers_limits.h (why: there), so all of them agree on it.
 set_target_properties(ember::flatbuffers_headers PROPERTIES
-  INTERFACE_INCLUDE_DIRECTORIES "${_ember_flatbuffers_dir}")
+  INTERFACE_INCLUDE_DIRECTORIES "${_ember_flatbuffers_dir}"
+  INTERFACE_COMPILE_OPTIONS
+    "$<$<COMPILE_LANGUAGE:CXX>:--include=${CMAKE_CURRENT_LIST_DIR}/flatbuffers_limits.h>")
 
 # gemmlowp: header-only fixed-point primitives used by the integer kernels.
 # Only its headers, also on the host (the gemmlowp CMake target would link an

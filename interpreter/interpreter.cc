@@ -54,7 +54,11 @@ bool Interpreter::HasFixedValue(int tensor_index) const {
   return (tensor_records_[tensor_index].flags & (kTensorIsConstant | kTensorIsStatic)) != 0;
 }
 
-Status Interpreter::AllocateTensors() {
+Status Interpreter::AllocateTensors() { return Allocate(PlanGreedyBySize); }
+
+Status Interpreter::AllocateTensorsByFilePlan() { return Allocate(nullptr); }
+
+Status Interpreter::Allocate(Planner planner) {
   if (phase_ != Phase::kCreated) {
     EMBER_REPORT(reporter_, "AllocateTensors() may be called once, on a new interpreter");
     return Status::kBadState;
@@ -71,7 +75,7 @@ Status Interpreter::AllocateTensors() {
   Status status = InitRecords();
   if (status == Status::kOk) status = ResolveKernels();
   if (status == Status::kOk) status = PrepareOps();
-  if (status == Status::kOk) status = PlaceBuffers();
+  if (status == Status::kOk) status = PlaceBuffers(planner);
   phase_ = status == Status::kOk ? Phase::kReady : Phase::kFailed;
   return status;
 }
@@ -503,7 +507,7 @@ Status Interpreter::ApplyFilePlan(PlanItem* items, const int32_t* alias_root,
   return Status::kOk;
 }
 
-Status Interpreter::PlaceBuffers() {
+Status Interpreter::PlaceBuffers(Planner planner) {
   size_t scratch_count = 0;
   for (size_t o = 0; o < op_count_; ++o) scratch_count += op_records_[o].scratch_count;
   const size_t item_count = tensor_count_ + scratch_count;
@@ -560,9 +564,16 @@ Status Interpreter::PlaceBuffers() {
   if (plan_matches) {
     EMBER_RETURN_IF_ERROR(ApplyFilePlan(items, alias_root, tensor_count_));
     used_file_plan_ = true;
-  } else {
-    region_bytes_ = PlanGreedyBySize(items, item_count, order, next);
+  } else if (planner != nullptr) {
+    region_bytes_ = planner(items, item_count, order, next);
     used_file_plan_ = false;
+  } else {
+    EMBER_REPORT(reporter_,
+                 "AllocateTensorsByFilePlan(): %s; convert it for these kernels (and "
+                 "shapes), or call AllocateTensors() to plan on the device",
+                 plan == nullptr ? "the model has no memory plan"
+                                 : "the model's plan does not match these kernels and shapes");
+    return Status::kUnsupported;
   }
   // Planning borrowed the region as working memory, so the arena must hold
   // whichever is larger; the plan in the file records the same figure.

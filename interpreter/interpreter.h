@@ -102,6 +102,12 @@ class Interpreter {
   // places all tensors: by the plan in the model file when it matches these
   // kernels and shapes, otherwise by the built-in greedy planner.
   Status AllocateTensors();
+  // AllocateTensors without the built-in planner: tensors are placed by the
+  // plan in the model file alone, and a model whose plan is missing or does
+  // not match these kernels and shapes (as after ResizeInput) is refused
+  // with kUnsupported. Firmware running converted models (which carry their
+  // plan) calls this instead, so the planner is not linked into the image.
+  Status AllocateTensorsByFilePlan();
   Status Invoke();
 
   // Dynamic batch. max_batch_size() is the model's max_batch (0 when it has
@@ -148,6 +154,10 @@ class Interpreter {
   friend class OpContext;
 
   enum class Phase : uint8_t { kCreated, kReady, kFailed };
+  // Places the buffers a model's plan does not (PlanGreedyBySize), or null.
+  using Planner = size_t (*)(PlanItem* items, size_t count, int32_t* order, int32_t* next);
+
+  Status Allocate(Planner planner);
 
   Status InitRecords();
   Status ResolveKernels();
@@ -162,7 +172,7 @@ class Interpreter {
   // block allocated in the head.
   size_t PlannedOpDataBytes(int op_index) const;
   Status ComputeLifetimes(PlanItem* items, int32_t* alias_root);
-  Status PlaceBuffers();
+  Status PlaceBuffers(Planner planner);
   Status ApplyFilePlan(PlanItem* items, const int32_t* alias_root, size_t scratch_base);
   Status ReportArenaTooSmall(size_t needed);
   bool IsConstant(int tensor_index) const;

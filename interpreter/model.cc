@@ -4,6 +4,7 @@
 
 #include "interpreter/planner.h"
 #include "interpreter/tensor.h"
+#include "interpreter/verifier.h"
 
 namespace ember {
 namespace {
@@ -178,8 +179,7 @@ Status Model::Load(const void* bytes, size_t size, ErrorReporter* reporter, Mode
   if (!schema::ModelBufferHasIdentifier(base)) {
     return Invalid(reporter, "wrong file identifier (expected \"EMB1\", not an Ember model)");
   }
-  flatbuffers::Verifier verifier(base, size, /*max_depth=*/64, /*max_tables=*/1000000);
-  if (!schema::VerifyModelBuffer(verifier)) {
+  if (!VerifyModelFlatbuffer(base, size)) {
     return Invalid(reporter, "flatbuffer verification failed (truncated or corrupt file)");
   }
   const schema::Model* root = schema::GetModel(base);

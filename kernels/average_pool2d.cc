@@ -82,6 +82,15 @@ Status Eval(OpContext& context) {
 
 Status PrepareInteger(OpContext& context) { return PrepareIntegerOnly(context, Prepare); }
 
+Status PrepareInt8(OpContext& context) {
+  return PreparePool2D<TypeSchemes::kInt8>(context, /*sums_windows=*/true);
+}
+
+Status EvalInt8(OpContext& context) {
+  EvalQuantized<int8_t>(context, *context.op_data_as<QuantizedPool2DParams>());
+  return Status::kOk;
+}
+
 Status EvalInteger(OpContext& context) {
   return EvalQuantizedPool2D(context, EvalQuantized<int8_t>, EvalQuantized<int16_t>);
 }
@@ -90,5 +99,7 @@ Status EvalInteger(OpContext& context) {
 
 const Kernel kAveragePool2d = {schema::OpCode::AVERAGE_POOL_2D, "AVERAGE_POOL_2D", Prepare, Eval};
 const Kernel kAveragePool2dInteger = {schema::OpCode::AVERAGE_POOL_2D, "AVERAGE_POOL_2D", PrepareInteger, EvalInteger};
+const Kernel kAveragePool2dInt8 = {schema::OpCode::AVERAGE_POOL_2D, "AVERAGE_POOL_2D", PrepareInt8,
+                                   EvalInt8};
 
 }  // namespace ember::kernels

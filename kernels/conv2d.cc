@@ -62,6 +62,7 @@ struct OpData {
   // weight scales (hybrid).
 };
 
+template <TypeSchemes kSchemes = TypeSchemes::kAll>
 Status PrepareOp(OpContext& context, bool int8_fast) {
   EMBER_RETURN_IF_ERROR(CheckWeightedOperandCounts(context, kFilterInfo));
   const TensorView input = context.input(kInput);
@@ -83,7 +84,8 @@ Status PrepareOp(OpContext& context, bool int8_fast) {
   ConvParams conv = {};
   EMBER_RETURN_IF_ERROR(PrepareConvWindow(context, *options, input, filter, out_channels, &conv));
   OpData* data = nullptr;
-  EMBER_RETURN_IF_ERROR(PrepareWeightedOpData(context, options->activation(), kFilterInfo, &data));
+  EMBER_RETURN_IF_ERROR(
+      PrepareWeightedOpData<kSchemes>(context, options->activation(), kFilterInfo, &data));
   data->conv = conv;
   data->int8_fast = kInt8FastPaths && int8_fast && input.type == TensorType::INT8 ? 1 : 0;
   return Status::kOk;
@@ -374,6 +376,8 @@ Status Eval(OpContext& context) {
 
 Status PrepareInteger(OpContext& context) { return PrepareIntegerOnly(context, Prepare); }
 
+Status PrepareInt8(OpContext& context) { return PrepareOp<TypeSchemes::kInt8>(context, true); }
+
 Status EvalInteger(OpContext& context) {
   return EvalWeightedInteger<OpData>(context, EvalInt8, EvalInt16);
 }
@@ -382,6 +386,8 @@ Status EvalInteger(OpContext& context) {
 
 const Kernel kConv2d = {schema::OpCode::CONV_2D, "CONV_2D", Prepare, Eval};
 const Kernel kConv2dInteger = {schema::OpCode::CONV_2D, "CONV_2D", PrepareInteger, EvalInteger};
+const Kernel kConv2dInt8 = {schema::OpCode::CONV_2D, "CONV_2D", PrepareInt8,
+                            EvalWeightedInt8<OpData, EvalInt8>};
 
 Status PrepareConv2dInt8Reference(OpContext& context) { return PrepareOp(context, false); }
 

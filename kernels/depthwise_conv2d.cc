@@ -64,6 +64,7 @@ struct OpData {
   // weight scales (hybrid).
 };
 
+template <TypeSchemes kSchemes = TypeSchemes::kAll>
 Status PrepareOp(OpContext& context, bool int8_fast) {
   EMBER_RETURN_IF_ERROR(CheckWeightedOperandCounts(context, kFilterInfo));
   const TensorView input = context.input(kInput);
@@ -90,7 +91,8 @@ Status PrepareOp(OpContext& context, bool int8_fast) {
   ConvParams conv = {};
   EMBER_RETURN_IF_ERROR(PrepareConvWindow(context, *options, input, filter, out_channels, &conv));
   OpData* data = nullptr;
-  EMBER_RETURN_IF_ERROR(PrepareWeightedOpData(context, options->activation(), kFilterInfo, &data));
+  EMBER_RETURN_IF_ERROR(
+      PrepareWeightedOpData<kSchemes>(context, options->activation(), kFilterInfo, &data));
   data->conv = conv;
   data->depth_multiplier = multiplier;
   // The fast path runs channels in contiguous chunks: multiplier 1 only.
@@ -361,6 +363,8 @@ Status Eval(OpContext& context) {
 
 Status PrepareInteger(OpContext& context) { return PrepareIntegerOnly(context, Prepare); }
 
+Status PrepareInt8(OpContext& context) { return PrepareOp<TypeSchemes::kInt8>(context, true); }
+
 Status EvalInteger(OpContext& context) {
   return EvalWeightedInteger<OpData>(context, EvalInt8,
                                      EvalQuantized<int16_t, int64_t, uint64_t>);
@@ -371,6 +375,8 @@ Status EvalInteger(OpContext& context) {
 const Kernel kDepthwiseConv2d = {schema::OpCode::DEPTHWISE_CONV_2D, "DEPTHWISE_CONV_2D", Prepare,
                                  Eval};
 const Kernel kDepthwiseConv2dInteger = {schema::OpCode::DEPTHWISE_CONV_2D, "DEPTHWISE_CONV_2D", PrepareInteger, EvalInteger};
+const Kernel kDepthwiseConv2dInt8 = {schema::OpCode::DEPTHWISE_CONV_2D, "DEPTHWISE_CONV_2D",
+                                     PrepareInt8, EvalWeightedInt8<OpData, EvalInt8>};
 
 Status PrepareDepthwiseConv2dInt8Reference(OpContext& context) { return PrepareOp(context, false); }
 

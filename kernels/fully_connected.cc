@@ -56,6 +56,7 @@ struct OpData {
   // weight scales (hybrid).
 };
 
+template <TypeSchemes kSchemes = TypeSchemes::kAll>
 Status PrepareOp(OpContext& context, bool int8_fast) {
   EMBER_RETURN_IF_ERROR(CheckWeightedOperandCounts(context, kWeightsInfo));
   const TensorView input = context.input(kInput);
@@ -103,7 +104,8 @@ Status PrepareOp(OpContext& context, bool int8_fast) {
   EMBER_RETURN_IF_ERROR(context.SetOutputShape(0, shape, shape_rank));
 
   OpData* data = nullptr;
-  EMBER_RETURN_IF_ERROR(PrepareWeightedOpData(context, options->activation(), kWeightsInfo, &data));
+  EMBER_RETURN_IF_ERROR(
+      PrepareWeightedOpData<kSchemes>(context, options->activation(), kWeightsInfo, &data));
   data->rows = rows;
   data->activation = activation;
   data->int8_fast = kInt8FastPaths && int8_fast && input.type == TensorType::INT8 ? 1 : 0;
@@ -313,6 +315,8 @@ Status Eval(OpContext& context) {
 
 Status PrepareInteger(OpContext& context) { return PrepareIntegerOnly(context, Prepare); }
 
+Status PrepareInt8(OpContext& context) { return PrepareOp<TypeSchemes::kInt8>(context, true); }
+
 Status EvalInteger(OpContext& context) {
   return EvalWeightedInteger<OpData>(context, EvalInt8, EvalInt16);
 }
@@ -321,6 +325,8 @@ Status EvalInteger(OpContext& context) {
 
 const Kernel kFullyConnected = {schema::OpCode::FULLY_CONNECTED, "FULLY_CONNECTED", Prepare, Eval};
 const Kernel kFullyConnectedInteger = {schema::OpCode::FULLY_CONNECTED, "FULLY_CONNECTED", PrepareInteger, EvalInteger};
+const Kernel kFullyConnectedInt8 = {schema::OpCode::FULLY_CONNECTED, "FULLY_CONNECTED",
+                                    PrepareInt8, EvalWeightedInt8<OpData, EvalInt8>};
 
 Status PrepareFullyConnectedInt8Reference(OpContext& context) { return PrepareOp(context, false); }
 

@@ -7,7 +7,9 @@
 //
 // Firmware running fully integer models registers the integer-only variants
 // where they exist (kConv2dInteger, ...: kernels/integer_kernel_list.inc),
-// which leave the float paths, and soft float, out of the image.
+// which leave the float paths, and soft float, out of the image; for models
+// that are int8 throughout, the int8-only variants (kConv2dInt8, ...:
+// kernels/int8_kernel_list.inc) also leave out the int16 paths.
 //
 // AllKernels() lists them all for tools, tests and benchmarks; linking it
 // links every kernel.
@@ -24,6 +26,7 @@ namespace ember::kernels {
 #define EMBER_KERNEL_LIST_ENTRY(symbol) extern const Kernel symbol;
 #include "kernels/kernel_list.inc"
 #include "kernels/integer_kernel_list.inc"
+#include "kernels/int8_kernel_list.inc"
 #undef EMBER_KERNEL_LIST_ENTRY
 
 struct KernelList {

@@ -67,6 +67,15 @@ Status Eval(OpContext& context) {
 
 Status PrepareInteger(OpContext& context) { return PrepareIntegerOnly(context, Prepare); }
 
+Status PrepareInt8(OpContext& context) {
+  return PreparePool2D<TypeSchemes::kInt8>(context, /*sums_windows=*/false);
+}
+
+Status EvalInt8(OpContext& context) {
+  EvalQuantized<int8_t>(context, *context.op_data_as<QuantizedPool2DParams>());
+  return Status::kOk;
+}
+
 Status EvalInteger(OpContext& context) {
   return EvalQuantizedPool2D(context, EvalQuantized<int8_t>, EvalQuantized<int16_t>);
 }
@@ -75,5 +84,6 @@ Status EvalInteger(OpContext& context) {
 
 const Kernel kMaxPool2d = {schema::OpCode::MAX_POOL_2D, "MAX_POOL_2D", Prepare, Eval};
 const Kernel kMaxPool2dInteger = {schema::OpCode::MAX_POOL_2D, "MAX_POOL_2D", PrepareInteger, EvalInteger};
+const Kernel kMaxPool2dInt8 = {schema::OpCode::MAX_POOL_2D, "MAX_POOL_2D", PrepareInt8, EvalInt8};
 
 }  // namespace ember::kernels

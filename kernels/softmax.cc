@@ -84,9 +84,13 @@ Status PrepareInt8(OpContext& context, float beta, OpData* data) {
                     "an int8 softmax output must be quantized with scale 1/256 and zero point "
                     "-128, has scale %g, zero point %" PRId32,
                     static_cast<double>(output.scale), output.zero_point);
-  const double real = static_cast<double>(beta) * static_cast<double>(input_scale) *
-                      static_cast<double>(int64_t{1} << (31 - kScaledDiffIntegerBits));
-  if (!(real > 1.0 && real < static_cast<double>(int64_t{1} << 29))) {
+  // beta * input_scale * 2^26, exactly (TFLite computes it in double).
+  const DoubleParts real =
+      beta > 0.0f ? RatioAsDouble(beta, input_scale, 1.0f / (1 << (31 - kScaledDiffIntegerBits)))
+                  : DoubleParts{0, 0};
+  const bool above_one =
+      real.exponent > 1 || (real.exponent == 1 && real.significand > (uint64_t{1} << 52));
+  if (!(real.significand != 0 && above_one && real.exponent <= 29)) {
     return EMBER_FAIL(context, Status::kUnsupported,
                       "int8 softmax needs beta * input scale in (2^-26, 8), has %g * %g",
                       static_cast<double>(beta), static_cast<double>(input_scale));
@@ -166,10 +170,14 @@ Status PrepareInt16(OpContext& context, float beta, OpData* data) {
   return Status::kOk;
 }
 
-Status Prepare(OpContext& context) {
-  EMBER_RETURN_IF_ERROR(PrepareUnary(context, TypeBit(TensorType::FLOAT32) |
-                                                  TypeBit(TensorType::INT8) |
-                                                  TypeBit(TensorType::INT16)));
+// kSchemes: every type, or int8 alone (integer_only.h).
+template <TypeSchemes kSchemes = TypeSchemes::kAll>
+Status PrepareOp(OpContext& context) {
+  constexpr bool kInt8Only = kSchemes == TypeSchemes::kInt8;
+  EMBER_RETURN_IF_ERROR(PrepareUnary(
+      context, kInt8Only ? TypeBit(TensorType::INT8)
+                         : TypeBit(TensorType::FLOAT32) | TypeBit(TensorType::INT8) |
+                               TypeBit(TensorType::INT16)));
   const TensorView in = context.input(0);
   EMBER_CHECK_MODEL(context, in.rank >= 1, "input 0 must have rank >= 1, is rank 0");
   const schema::OpOptions options_type = context.op().options_type();
@@ -181,7 +189,7 @@ Status Prepare(OpContext& context) {
   const auto* options = context.op().options_as_SoftmaxOptions();
   const float beta = options != nullptr ? options->beta() : schema::SoftmaxOptionsT().beta;
   EMBER_CHECK_MODEL(context, isfinite(beta), "option beta must be finite");
-  const bool int16 = in.type == TensorType::INT16;
+  const bool int16 = !kInt8Only && in.type == TensorType::INT16;
   auto* data =
       static_cast<OpData*>(context.AllocateOpData(int16 ? sizeof(Int16OpData) : sizeof(OpData)));
   if (data == nullptr) return Status::kArenaTooSmall;
@@ -192,6 +200,8 @@ Status Prepare(OpContext& context) {
   if (int16) EMBER_RETURN_IF_ERROR(PrepareInt16(context, beta, data));
   return Status::kOk;
 }
+
+Status Prepare(OpContext& context) { return PrepareOp(context); }
 
 void EvalFloat(OpContext& context, const OpData& data) {
   const float* input = context.input(0).data_as<const float>();
@@ -334,6 +344,13 @@ Status Eval(OpContext& context) {
 
 Status PrepareInteger(OpContext& context) { return PrepareIntegerOnly(context, Prepare); }
 
+Status PrepareInt8Only(OpContext& context) { return PrepareOp<TypeSchemes::kInt8>(context); }
+
+Status EvalInt8Only(OpContext& context) {
+  EvalInt8(context, *context.op_data_as<OpData>());
+  return Status::kOk;
+}
+
 Status EvalInteger(OpContext& context) {
   if (context.input(0).type == TensorType::INT16) {
     EvalInt16(context, *context.op_data_as<Int16OpData>());
@@ -347,5 +364,6 @@ Status EvalInteger(OpContext& context) {
 
 const Kernel kSoftmax = {schema::OpCode::SOFTMAX, "SOFTMAX", Prepare, Eval};
 const Kernel kSoftmaxInteger = {schema::OpCode::SOFTMAX, "SOFTMAX", PrepareInteger, EvalInteger};
+const Kernel kSoftmaxInt8 = {schema::OpCode::SOFTMAX, "SOFTMAX", PrepareInt8Only, EvalInt8Only};
 
 }  // namespace ember::kernels

@@ -7,7 +7,10 @@
         [--input-npy IN.npy [--input-index K]]
 
 * model_kernels.inc: one EMBER_KERNEL_LIST_ENTRY(kOp) per op code the model
-  uses, so the firmware registers (and links) exactly those kernels. Op codes
+  uses, so the firmware registers (and links) exactly those kernels: the
+  int8-only registration (kOpInt8) of an op whose model is int8 throughout,
+  else the integer-only one (kOpInteger) of an integer model, else the full
+  kernel. Op codes
   come from the model (flatc's JSON view of it); kernel symbols from the
   `const Kernel kOp = {schema::OpCode::OP, ...}` definitions in kernels/*.cc.
 * model_input.h: `kModelInput[]`, the bytes of input 0: the given .npy, or
@@ -45,28 +48,46 @@ def read_model(flatc, schema, model):
             return json.load(f)
 
 
-def kernel_symbols(kernels_dir, integer_only):
+def kernel_symbols(kernels_dir, integer_only, int8_only):
     """Op code -> kernel symbol; with integer_only, the integer-only
-    registration (kOpInteger) where an op has one."""
-    full, integer = {}, {}
+    registration (kOpInteger) where an op has one; with int8_only too, the
+    int8-only one (kOpInt8) where an op has one."""
+    full, integer, int8 = {}, {}, {}
     for name in sorted(os.listdir(kernels_dir)):
         if name.endswith(".cc"):
             with open(os.path.join(kernels_dir, name)) as f:
                 for symbol, op in KERNEL_RE.findall(f.read()):
-                    (integer if symbol.endswith("Integer") else full)[op] = symbol
+                    if symbol.endswith("Integer"):
+                        integer[op] = symbol
+                    elif symbol.endswith("Int8"):
+                        int8[op] = symbol
+                    else:
+                        full[op] = symbol
     if integer_only:
         full.update(integer)
+    if integer_only and int8_only:
+        full.update(int8)
     return full
 
 
+def tensor_types(model):
+    """The types of the model's tensors (type 0 is FLOAT32 and is what flatc
+    leaves out)."""
+    return {tensor.get("type", "FLOAT32")
+            for graph in model["subgraphs"] for tensor in graph.get("tensors", [])}
+
+
 def is_integer_model(model):
-    """True when no tensor of the model is float (type 0 is FLOAT32 and is
-    what flatc leaves out), so integer-only kernels can run it."""
-    for graph in model["subgraphs"]:
-        for tensor in graph.get("tensors", []):
-            if tensor.get("type", "FLOAT32") in ("FLOAT32", "FLOAT16"):
-                return False
-    return True
+    """True when no tensor of the model is float, so integer-only kernels can
+    run it."""
+    return not tensor_types(model) & {"FLOAT32", "FLOAT16"}
+
+
+def is_int8_model(model):
+    """True when no tensor is float or int16 either, so the int8-only kernels
+    can run it (their inputs are int8; other tensors are int32 biases, shapes
+    and the like)."""
+    return is_integer_model(model) and "INT16" not in tensor_types(model)
 
 
 def pattern_input(dtype, count):
@@ -126,7 +147,7 @@ def main():
         for op in graph.get("operators", []):
             if op["opcode"] not in ops:
                 ops.append(op["opcode"])
-    symbols = kernel_symbols(args.kernels_dir, is_integer_model(model))
+    symbols = kernel_symbols(args.kernels_dir, is_integer_model(model), is_int8_model(model))
     missing = [op for op in ops if op not in symbols]
     if missing:
         sys.exit(f"gen_model_sources: no kernel for {', '.join(missing)} in {args.kernels_dir}")

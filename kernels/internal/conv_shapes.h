@@ -20,6 +20,7 @@
 #include "interpreter/kernel.h"
 #include "interpreter/tensor.h"
 #include "kernels/internal/common.h"
+#include "kernels/internal/integer_only.h"
 #include "kernels/internal/quantization.h"
 #include "schema/ember_generated.h"
 
@@ -307,15 +308,19 @@ inline Status CheckPoolWindowsCovered(OpContext& context, int axis, int32_t inpu
 // quantized output must share the input's quantization (int16 with zero
 // point 0): the kernels do not requantize, and TFLite Micro demands the same.
 // `sums_windows`: the op sums quantized windows in int32, which bounds their
-// cells by kMaxInt8WindowCells or kMaxInt16WindowCells.
-inline Status PreparePool2D(OpContext& context, bool sums_windows) {
+// cells by kMaxInt8WindowCells or kMaxInt16WindowCells. kSchemes: every
+// type, or int8 alone (integer_only.h).
+template <TypeSchemes kSchemes = TypeSchemes::kAll>
+Status PreparePool2D(OpContext& context, bool sums_windows) {
   EMBER_CHECK_MODEL(context, context.num_inputs() == 1 && context.num_outputs() == 1,
                     "needs 1 input and 1 output, has %d and %d", context.num_inputs(),
                     context.num_outputs());
   const TensorView input = context.input(0);
   EMBER_RETURN_IF_ERROR(CheckRank(context, input, 4, "input 0"));
-  const bool int8 = input.type == TensorType::INT8;
-  const bool int16 = input.type == TensorType::INT16;
+  constexpr bool kInt8Only = kSchemes == TypeSchemes::kInt8;
+  if (kInt8Only && input.type != TensorType::INT8) return FailNotInt8(context, input.type);
+  const bool int8 = kInt8Only || input.type == TensorType::INT8;
+  const bool int16 = !kInt8Only && input.type == TensorType::INT16;
   const auto* options = context.op().options_as_Pool2DOptions();
   EMBER_CHECK_MODEL(context, options != nullptr, "options must be Pool2DOptions, are %s",
                     schema::EnumNameOpOptions(context.op().options_type()));

@@ -27,6 +27,23 @@ inline Status PrepareIntegerOnly(OpContext& context, Status (*prepare)(OpContext
   return prepare(context);
 }
 
+// The int8-only registrations (kConv2dInt8, ...; kernels/int8_kernel_list.inc)
+// go further for firmware whose models are int8 throughout: their Prepare
+// and Eval instantiate only the int8 code, so neither float nor int16 paths
+// (nor their Prepare-time checks and tables) are linked. A shared Prepare
+// takes the type schemes it instantiates as a template argument: every type
+// (the full and integer-only registrations) or int8 alone.
+enum class TypeSchemes { kAll, kInt8 };
+
+// An int8-only registration's refusal of another input type, naming the
+// registrations that take it.
+inline Status FailNotInt8(OpContext& context, TensorType type) {
+  return EMBER_FAIL(context, Status::kUnsupported,
+                    "input 0 is %s, but this op is registered int8-only; register the "
+                    "integer-only or the full kernel for other types",
+                    TensorTypeName(type));
+}
+
 }  // namespace ember::kernels
 
 #endif  // EMBER_KERNELS_INTERNAL_INTEGER_ONLY_H_

@@ -18,6 +18,7 @@
 #include <inttypes.h>
 #include <math.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "fixedpoint/fixedpoint.h"
 #include "interpreter/kernel.h"
@@ -37,6 +38,81 @@ inline QuantizedMultiplier QuantizeMultiplier(double real) {
   int exponent = 0;
   const double mantissa = frexp(real, &exponent);
   int64_t fixed = static_cast<int64_t>(round(mantissa * static_cast<double>(int64_t{1} << 31)));
+  if (fixed == (int64_t{1} << 31)) {
+    fixed /= 2;
+    ++exponent;
+  }
+  if (exponent < -31) return {0, 0};
+  if (exponent > 30) return {INT32_MAX, 30};
+  return {static_cast<int32_t>(fixed), exponent};
+}
+
+// A positive real held as a double holds it, in integers: value =
+// significand * 2^(exponent - 53) with significand in [2^52, 2^53) (so
+// exponent is frexp's), or significand 0 for zero.
+struct DoubleParts {
+  uint64_t significand;
+  int exponent;
+};
+
+namespace quantization_internal {
+
+// A positive finite float as an integer and a power of two: f = m * 2^e.
+inline void SplitFloat(float f, uint32_t* m, int* e) {
+  uint32_t bits = 0;
+  memcpy(&bits, &f, sizeof(bits));
+  const uint32_t biased = (bits >> 23) & 0xFF;
+  *m = biased == 0 ? bits & 0x7FFFFF : (bits & 0x7FFFFF) | 0x800000;
+  *e = biased == 0 ? -149 : static_cast<int>(biased) - 150;
+}
+
+}  // namespace quantization_internal
+
+// The double nearest a * b / c for finite a, b >= 0 and c > 0, i.e. the
+// value of static_cast<double>(a) * b / c (the product of two floats is
+// exact in double, so the division is the one rounding, to nearest even),
+// computed in integers: 32-bit targets without a double-precision FPU get
+// TFLite's multipliers bit for bit without linking soft double arithmetic.
+// The quotient of the 48-bit product by the 24-bit divisor is developed bit
+// by bit to 54 significant bits; the remainder tells whether any lower bit is
+// set. Every such double is normal (2^-426 < a * b / c < 2^405).
+inline DoubleParts RatioAsDouble(float a, float b, float c) {
+  uint32_t ma = 0, mb = 0, mc = 0;
+  int ea = 0, eb = 0, ec = 0;
+  quantization_internal::SplitFloat(a, &ma, &ea);
+  quantization_internal::SplitFloat(b, &mb, &eb);
+  quantization_internal::SplitFloat(c, &mc, &ec);
+  const uint64_t product = uint64_t{ma} * mb;
+  if (product == 0) return {0, 0};
+  uint64_t quotient = 0;
+  uint32_t remainder = 0;
+  int fraction_bits = -48;  // the first 48 steps bring down the product's bits
+  for (int bit = 47; bit >= 0 || quotient < (uint64_t{1} << 53); --bit) {
+    remainder = (remainder << 1) | (bit >= 0 ? static_cast<uint32_t>(product >> bit) & 1 : 0);
+    quotient <<= 1;
+    if (remainder >= mc) {
+      remainder -= mc;
+      quotient |= 1;
+    }
+    ++fraction_bits;
+  }
+  // quotient has 54 bits: 53 and a guard bit; round to nearest, ties to even.
+  uint64_t significand = quotient >> 1;
+  int exponent = ea + eb - ec - fraction_bits + 54;
+  if ((quotient & 1) != 0 && (remainder != 0 || (significand & 1) != 0)) ++significand;
+  if (significand == (uint64_t{1} << 53)) {
+    significand >>= 1;
+    ++exponent;
+  }
+  return {significand, exponent};
+}
+
+// QuantizeMultiplier of a real given as DoubleParts: the same mantissa and
+// exponent, in integers (round(mantissa * 2^31) rounds half away from zero).
+inline QuantizedMultiplier QuantizeMultiplier(DoubleParts real) {
+  if (real.significand == 0) return {0, 0};
+  int64_t fixed = static_cast<int64_t>((real.significand + (uint64_t{1} << 21)) >> 22);
+  int exponent = real.exponent;
   if (fixed == (int64_t{1} << 31)) {
     fixed /= 2;
     ++exponent;
@@ -172,20 +248,21 @@ inline Status ReadInt8WeightScales(OpContext& context, const TensorView& weights
 }
 
 // The multipliers input_scale * weight_scale[c] / output_scale of the
-// weights' `count` scales, computed in double from the float scales, as
-// TFLite Micro does, so they match it bit for bit. With
-// `float_per_tensor_product` a single (per-tensor) weight scale is multiplied
-// by the input scale in float first, as TFLite Micro's FullyConnected does.
+// weights' `count` scales. TFLite Micro computes them in double from the
+// float scales; RatioAsDouble gives the same double in integers, so they
+// match it bit for bit. With `float_per_tensor_product` a single
+// (per-tensor) weight scale is multiplied by the input scale in float
+// first, as TFLite Micro's FullyConnected does.
 inline void ComputeWeightMultipliers(QuantParams input, const TensorView& weights,
                                      QuantParams output, uint32_t count,
                                      bool float_per_tensor_product, QuantizedMultiplier* out) {
   for (uint32_t c = 0; c < count; ++c) {
     const float weight_scale = weights.quantization->scale()->Get(c);
-    const double product =
+    const DoubleParts real =
         float_per_tensor_product && count == 1
-            ? static_cast<double>(input.scale * weight_scale)
-            : static_cast<double>(input.scale) * static_cast<double>(weight_scale);
-    out[c] = QuantizeMultiplier(product / static_cast<double>(output.scale));
+            ? RatioAsDouble(input.scale * weight_scale, 1.0f, output.scale)
+            : RatioAsDouble(input.scale, weight_scale, output.scale);
+    out[c] = QuantizeMultiplier(real);
   }
 }
 

@@ -39,6 +39,7 @@
 #include "interpreter/kernel.h"
 #include "interpreter/tensor.h"
 #include "kernels/internal/conv_shapes.h"
+#include "kernels/internal/integer_only.h"
 #include "kernels/internal/quantization.h"
 #include "schema/ember_generated.h"
 
@@ -167,15 +168,17 @@ Status PrepareHybrid(OpContext& context, const WeightsInfo& info, OpData** out) 
   return Status::kOk;
 }
 
-// The int8 and int16 parts: types, quantization, multipliers.
-template <typename OpData>
+// The int8 and int16 parts: types, quantization, multipliers. Without
+// kInt16 the input is int8 (the caller checked) and no int16 code is
+// instantiated.
+template <bool kInt16, typename OpData>
 Status PrepareQuantized(OpContext& context, schema::Activation activation, const WeightsInfo& info,
                         OpData** out) {
   const TensorView input = context.input(kWeightedInput);
   const TensorView weights = context.input(kWeightedWeights);
   const TensorView bias = context.input(kWeightedBias);
   const TensorView output = context.output(0);
-  const bool int16 = input.type == TensorType::INT16;
+  const bool int16 = kInt16 && input.type == TensorType::INT16;
   const bool bias_ok = !bias.present() ||
                        (int16 ? bias.type == TensorType::INT64 ||
                                     (!info.int16_sums_always_wide && bias.type == TensorType::INT32)
@@ -236,22 +239,30 @@ Status PrepareQuantized(OpContext& context, schema::Activation activation, const
 
 // Checks the operand types, and for quantized weights their quantization;
 // allocates the op data (with room for the per-scale entries) and fills in
-// its quantized part. The caller fills in the rest.
-template <typename OpData>
+// its quantized part. The caller fills in the rest. kSchemes: all four type
+// schemes (the full kernel) or int8 alone (integer_only.h).
+template <TypeSchemes kSchemes = TypeSchemes::kAll, typename OpData>
 Status PrepareWeightedOpData(OpContext& context, schema::Activation activation,
                              const WeightsInfo& info, OpData** out) {
   const TensorView input = context.input(kWeightedInput);
   const TensorView weights = context.input(kWeightedWeights);
-  if (input.type == TensorType::INT8 || input.type == TensorType::INT16) {
-    return weighted_internal::PrepareQuantized(context, activation, info, out);
+  if constexpr (kSchemes == TypeSchemes::kInt8) {
+    if (input.type != TensorType::INT8) return FailNotInt8(context, input.type);
+    return weighted_internal::PrepareQuantized<false>(context, activation, info, out);
+  } else {
+    if (input.type == TensorType::INT8 || input.type == TensorType::INT16) {
+      return weighted_internal::PrepareQuantized<true>(context, activation, info, out);
+    }
+    EMBER_RETURN_IF_ERROR(CheckFloat(context, input, "input 0 (input)"));
+    if (weights.type == TensorType::INT8) {
+      return weighted_internal::PrepareHybrid(context, info, out);
+    }
+    EMBER_RETURN_IF_ERROR(CheckFloat(context, weights, info.what));
+    EMBER_RETURN_IF_ERROR(CheckFloat(context, context.input(kWeightedBias), "input 2 (bias)"));
+    EMBER_RETURN_IF_ERROR(CheckFloat(context, context.output(0), "output 0"));
+    *out = context.AllocateOpData<OpData>();
+    return *out == nullptr ? Status::kArenaTooSmall : Status::kOk;
   }
-  EMBER_RETURN_IF_ERROR(CheckFloat(context, input, "input 0 (input)"));
-  if (weights.type == TensorType::INT8) return weighted_internal::PrepareHybrid(context, info, out);
-  EMBER_RETURN_IF_ERROR(CheckFloat(context, weights, info.what));
-  EMBER_RETURN_IF_ERROR(CheckFloat(context, context.input(kWeightedBias), "input 2 (bias)"));
-  EMBER_RETURN_IF_ERROR(CheckFloat(context, context.output(0), "output 0"));
-  *out = context.AllocateOpData<OpData>();
-  return *out == nullptr ? Status::kArenaTooSmall : Status::kOk;
 }
 
 // The Eval of each type scheme.
@@ -275,6 +286,13 @@ Status EvalWeightedInteger(OpContext& context, void (*int8)(OpContext&, const Op
   } else {
     int8(context, data);
   }
+  return Status::kOk;
+}
+
+// Eval of the int8-only registrations: the int8 path alone.
+template <typename OpData, void (*kEvalInt8)(OpContext&, const OpData&)>
+Status EvalWeightedInt8(OpContext& context) {
+  kEvalInt8(context, *context.op_data_as<OpData>());
   return Status::kOk;
 }
 

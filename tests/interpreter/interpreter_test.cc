@@ -152,6 +152,70 @@ TEST(InterpreterTest, FallsBackToBuiltInPlannerWhenHeadDiffers) {
   EXPECT_EQ(harness.interpreter.arena_used_bytes(), builder.model().plan->arena_bytes);
 }
 
+// AllocateTensorsByFilePlan places tensors exactly as AllocateTensors does
+// with a matching plan (the offsets the file gives), and refuses, without
+// planning, a model with no plan, a plan for other kernels, or resized inputs.
+TEST(InterpreterTest, ByFilePlanUsesTheFilePlan) {
+  for (NamedModel& entry : AllTestModels()) {
+    SCOPED_TRACE(entry.name);
+    LoadedModel loaded(BuildWithPlan(entry.builder));
+    ASSERT_EQ(loaded.status, Status::kOk) << loaded.reporter.message;
+    InterpreterHarness harness(loaded.model, kLargeArena);
+    ASSERT_EQ(harness.interpreter.AllocateTensorsByFilePlan(), Status::kOk)
+        << harness.reporter.message;
+    EXPECT_TRUE(harness.interpreter.used_file_plan());
+    const schema::MemoryPlan& plan = *loaded.model.root().plan();
+    EXPECT_EQ(harness.interpreter.arena_used_bytes(), plan.arena_bytes());
+    for (size_t t = 0; t < harness.interpreter.tensors_size(); ++t) {
+      EXPECT_EQ(harness.interpreter.tensor_region_offset(static_cast<int>(t)),
+                plan.tensor_offsets()->Get(static_cast<uint32_t>(t)))
+          << "tensor " << t;
+    }
+  }
+  ModelBuilder builder = DiamondModel();
+  LoadedModel loaded(BuildWithPlan(builder));
+  ASSERT_EQ(loaded.status, Status::kOk) << loaded.reporter.message;
+  InterpreterHarness harness(loaded.model, kLargeArena);
+  ASSERT_EQ(harness.interpreter.AllocateTensorsByFilePlan(), Status::kOk);
+  WriteInput(harness.interpreter, 0, Iota(16, 1, 1));
+  WriteInput(harness.interpreter, 1, Iota(16, -3, 0.5f));
+  ASSERT_EQ(harness.interpreter.Invoke(), Status::kOk) << harness.reporter.message;
+  std::vector<float> expected(16);
+  for (int i = 0; i < 16; ++i) {
+    expected[i] = 2 * (1.0f + i) + 3 * (-3 + 0.5f * i) + (0.5f + static_cast<float>(i % 8));
+  }
+  EXPECT_EQ(ReadOutput(harness.interpreter, 0), expected);
+}
+
+TEST(InterpreterTest, ByFilePlanRefusesModelsWithoutAMatchingPlan) {
+  ModelBuilder without_plan = DiamondModel();
+  LoadedModel unplanned(without_plan.Build());
+  ASSERT_EQ(unplanned.status, Status::kOk) << unplanned.reporter.message;
+  InterpreterHarness harness(unplanned.model, kLargeArena);
+  EXPECT_EQ(harness.interpreter.AllocateTensorsByFilePlan(), Status::kUnsupported);
+  EXPECT_NE(harness.reporter.message.find("no memory plan"), std::string::npos)
+      << harness.reporter.message;
+  EXPECT_EQ(harness.interpreter.Invoke(), Status::kBadState);
+
+  ModelBuilder other_kernels = DiamondModel();
+  BuildWithPlan(other_kernels);
+  other_kernels.model().plan->head_bytes -= 16;
+  LoadedModel mismatched(other_kernels.Build());
+  ASSERT_EQ(mismatched.status, Status::kOk) << mismatched.reporter.message;
+  InterpreterHarness mismatched_harness(mismatched.model, kLargeArena);
+  EXPECT_EQ(mismatched_harness.interpreter.AllocateTensorsByFilePlan(), Status::kUnsupported);
+  EXPECT_NE(mismatched_harness.reporter.message.find("does not match"), std::string::npos)
+      << mismatched_harness.reporter.message;
+
+  ModelBuilder resized = RowBiasChainModel(3, 2);
+  LoadedModel planned(BuildWithPlan(resized));
+  ASSERT_EQ(planned.status, Status::kOk) << planned.reporter.message;
+  InterpreterHarness resized_harness(planned.model, kLargeArena);
+  const int32_t dims[] = {5, 16};
+  ASSERT_EQ(resized_harness.interpreter.ResizeInput(0, dims, 2), Status::kOk);
+  EXPECT_EQ(resized_harness.interpreter.AllocateTensorsByFilePlan(), Status::kUnsupported);
+}
+
 // ---- Arena size contract ---------------------------------------------------
 
 // The planned arena_bytes is both sufficient and necessary: an arena of

@@ -339,5 +339,21 @@ TEST(AveragePool2dTest, IntegerOnlyKernelMatchesTflmAndRefusesFloat) {
   EXPECT_NE(test.error().find("integer-only"), std::string::npos) << test.error();
 }
 
+// The int8-only registration (no float or int16 code linked) runs the same
+// int8 arithmetic and refuses every other input type, naming itself.
+TEST(AveragePool2dTest, Int8OnlyKernelMatchesTflmAndRefusesOtherTypes) {
+  testing::ExpectPoolMatchesTflm(kernels::kAveragePool2dInt8, 1, "average_pool2d_same");
+  testing::ExpectPoolMatchesTflm(kernels::kAveragePool2dInt8, 1, "average_pool2d_valid_relu6");
+  OpTester float_pool(schema::OpCode::AVERAGE_POOL_2D);
+  float_pool.Input({1, 2, 2, 1}, {1, 2, 3, 4}).Output({1, 1, 1, 1})
+      .Options(PoolOptions(schema::Padding::VALID, 2, 2, 2, 2));
+  EXPECT_EQ(float_pool.Run(kernels::kAveragePool2dInt8), Status::kUnsupported);
+  EXPECT_NE(float_pool.error().find("int8-only"), std::string::npos) << float_pool.error();
+  OpTester int16_pool = testing::Int16Pool(kernels::kAveragePool2dInt8, {1, 2, 2, 1}, {1, 2, 3, 4},
+                                           {1, 1, 1, 1},
+                                           PoolOptions(schema::Padding::VALID, 2, 2, 2, 2));
+  EXPECT_EQ(int16_pool.Run(kernels::kAveragePool2dInt8), Status::kUnsupported);
+}
+
 }  // namespace
 }  // namespace ember

@@ -1480,5 +1480,20 @@ TEST(Conv2dTest, IntegerOnlyKernelMatchesTflm) {
                                   OptionsFromTflite);
 }
 
+// The int8-only registration (no float or int16 code linked) runs the same
+// int8 arithmetic and refuses every other input type, naming itself.
+TEST(Conv2dTest, Int8OnlyKernelMatchesTflmAndRefusesOtherTypes) {
+  testing::ExpectMatchesTflm(kernels::kConv2dInt8, 3, "conv2d_per_channel_relu6",
+                             OptionsFromTflite);
+  testing::ExpectMatchesTflm(kernels::kConv2dInt8, 3, "conv2d_per_tensor_dilated",
+                             OptionsFromTflite);
+  OpTester float_conv = ValidConv();
+  float_conv.Output({1, 4, 4, 3}).Options(ConvOptions(schema::Padding::SAME));
+  EXPECT_EQ(float_conv.Run(kernels::kConv2dInt8), Status::kUnsupported);
+  EXPECT_NE(float_conv.error().find("int8-only"), std::string::npos) << float_conv.error();
+  OpTester int16_conv = Int16SingleCell(true);
+  EXPECT_EQ(int16_conv.Run(kernels::kConv2dInt8), Status::kUnsupported);
+}
+
 }  // namespace
 }  // namespace ember

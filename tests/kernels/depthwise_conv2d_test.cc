@@ -1080,5 +1080,21 @@ TEST(DepthwiseConv2dTest, IntegerOnlyKernelMatchesTflm) {
                                   "i16_depthwise_conv2d_multiplier2_bias64", OptionsFromTflite);
 }
 
+// The int8-only registration (no float or int16 code linked) runs the same
+// int8 arithmetic and refuses every other input type, naming itself.
+TEST(DepthwiseConv2dTest, Int8OnlyKernelMatchesTflmAndRefusesOtherTypes) {
+  testing::ExpectMatchesTflm(kernels::kDepthwiseConv2dInt8, 4, "depthwise_conv2d_stride2_valid",
+                             OptionsFromTflite);
+  testing::ExpectMatchesTflm(kernels::kDepthwiseConv2dInt8, 4,
+                             "depthwise_conv2d_multiplier2_relu", OptionsFromTflite);
+  OpTester float_depthwise = ValidDepthwise();
+  float_depthwise.Output({1, 4, 4, 4}).Options(DepthwiseOptions(schema::Padding::SAME, 2));
+  EXPECT_EQ(float_depthwise.Run(kernels::kDepthwiseConv2dInt8), Status::kUnsupported);
+  EXPECT_NE(float_depthwise.error().find("int8-only"), std::string::npos)
+      << float_depthwise.error();
+  OpTester int16_depthwise = Int16Depthwise(schema::TensorType::INT64);
+  EXPECT_EQ(int16_depthwise.Run(kernels::kDepthwiseConv2dInt8), Status::kUnsupported);
+}
+
 }  // namespace
 }  // namespace ember

@@ -1014,5 +1014,31 @@ TEST(FullyConnectedTest, IntegerOnlyKernelMatchesTflm) {
                              OptionsFromTflite);
 }
 
+// The int8-only registration (no float or int16 code linked) runs the same
+// int8 arithmetic and refuses every other input type, naming itself.
+TEST(FullyConnectedTest, Int8OnlyKernelMatchesTflmAndRefusesOtherTypes) {
+  testing::ExpectMatchesTflm(kernels::kFullyConnectedInt8, 9, "fully_connected_per_channel",
+                             OptionsFromTflite);
+  testing::ExpectMatchesTflm(kernels::kFullyConnectedInt8, 9, "fully_connected_per_tensor_relu",
+                             OptionsFromTflite);
+  OpTester float_fc(schema::OpCode::FULLY_CONNECTED);
+  float_fc.Input({1, 2}, {1, 2})
+      .ConstInput({2, 2}, {1, 2, 3, 4})
+      .Output({1, 2})
+      .Options(FcOptions());
+  EXPECT_EQ(float_fc.Run(kernels::kFullyConnectedInt8), Status::kUnsupported);
+  EXPECT_NE(float_fc.error().find("int8-only"), std::string::npos) << float_fc.error();
+  OpTester int16_fc(schema::OpCode::FULLY_CONNECTED);
+  int16_fc.InputOf<int16_t>({1, 2}, {1, 2})
+      .Quantize({0.1f}, {0})
+      .InputOf<int8_t>({2, 2}, {1, 2, 3, 4}, true)
+      .Quantize({0.1f}, {0})
+      .Output({1, 2}, schema::TensorType::INT16)
+      .Quantize({0.5f}, {0})
+      .Options(FcOptions());
+  ASSERT_EQ(int16_fc.Run(kernels::kFullyConnected), Status::kOk) << int16_fc.error();
+  EXPECT_EQ(int16_fc.Run(kernels::kFullyConnectedInt8), Status::kUnsupported);
+}
+
 }  // namespace
 }  // namespace ember

@@ -271,5 +271,20 @@ TEST(MaxPool2dTest, IntegerOnlyKernelMatchesTflmAndRefusesFloat) {
   EXPECT_EQ(test.Run(kernels::kMaxPool2dInteger), Status::kUnsupported);
 }
 
+// The int8-only registration (no float or int16 code linked) runs the same
+// int8 arithmetic and refuses every other input type, naming itself.
+TEST(MaxPool2dTest, Int8OnlyKernelMatchesTflmAndRefusesOtherTypes) {
+  testing::ExpectPoolMatchesTflm(kernels::kMaxPool2dInt8, 17, "max_pool2d_same_relu");
+  OpTester float_pool(schema::OpCode::MAX_POOL_2D);
+  float_pool.Input({1, 2, 2, 1}, {1, 2, 3, 4}).Output({1, 1, 1, 1})
+      .Options(PoolOptions(schema::Padding::VALID, 2, 2, 2, 2));
+  EXPECT_EQ(float_pool.Run(kernels::kMaxPool2dInt8), Status::kUnsupported);
+  EXPECT_NE(float_pool.error().find("int8-only"), std::string::npos) << float_pool.error();
+  OpTester int16_pool = testing::Int16Pool(kernels::kMaxPool2dInt8, {1, 2, 2, 1}, {1, 2, 3, 4},
+                                           {1, 1, 1, 1},
+                                           PoolOptions(schema::Padding::VALID, 2, 2, 2, 2));
+  EXPECT_EQ(int16_pool.Run(kernels::kMaxPool2dInt8), Status::kUnsupported);
+}
+
 }  // namespace
 }  // namespace ember

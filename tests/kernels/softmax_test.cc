@@ -548,5 +548,24 @@ TEST(SoftmaxTest, IntegerOnlyKernelMatchesTflmAndRefusesFloat) {
   EXPECT_EQ(test.Run(kernels::kSoftmaxInteger), Status::kUnsupported);
 }
 
+// The int8-only registration (no float or int16 code linked) runs the same
+// int8 arithmetic and refuses every other input type.
+TEST(SoftmaxTest, Int8OnlyKernelMatchesTflmAndRefusesOtherTypes) {
+  testing::ExpectMatchesTflm(kernels::kSoftmaxInt8, 25, "softmax_beta1", OptionsFromTflite);
+  testing::ExpectMatchesTflm(kernels::kSoftmaxInt8, 25, "softmax_beta_half_narrow",
+                             OptionsFromTflite);
+  OpTester float_softmax(schema::OpCode::SOFTMAX);
+  float_softmax.Input({1, 3}, {1, 2, 3}).Output({1, 3}).Options(WithBeta(1.0f));
+  EXPECT_EQ(float_softmax.Run(kernels::kSoftmaxInt8), Status::kUnsupported);
+  OpTester int16_softmax(schema::OpCode::SOFTMAX);
+  int16_softmax.InputOf<int16_t>({1, 3}, {1, 2, 3})
+      .Quantize({0.01f}, {0})
+      .Output({1, 3}, TensorType::INT16)
+      .Quantize({1.0f / 32768}, {0})
+      .Options(WithBeta(1.0f));
+  ASSERT_EQ(int16_softmax.Run(kernels::kSoftmax), Status::kOk) << int16_softmax.error();
+  EXPECT_EQ(int16_softmax.Run(kernels::kSoftmaxInt8), Status::kUnsupported);
+}
+
 }  // namespace
 }  // namespace ember

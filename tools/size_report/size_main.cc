@@ -1,8 +1,9 @@
 // One source, three code-size images (CMakeLists.txt here): EMBER_SIZE_IMAGE
 // 0 = empty main, 1 = interpreter core, 2 = core + the int8 kernels of a
-// small CNN. The model bytes and the arena live at addresses read from
-// volatile variables, so neither is counted and the compiler cannot drop any
-// path that a real model would take.
+// small CNN (the int8-only registrations, kernels/int8_kernel_list.inc).
+// The model bytes and the arena live at addresses read from volatile
+// variables, so neither is counted and the compiler cannot drop any path
+// that a real model would take.
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -37,19 +38,21 @@ int main(void) {
   ember::OpResolver<1> resolver;
 #else
   ember::OpResolver<6> resolver;
-  resolver.Add(ember::kernels::kConv2dInteger);
-  resolver.Add(ember::kernels::kDepthwiseConv2dInteger);
-  resolver.Add(ember::kernels::kFullyConnectedInteger);
-  resolver.Add(ember::kernels::kAveragePool2dInteger);
+  resolver.Add(ember::kernels::kConv2dInt8);
+  resolver.Add(ember::kernels::kDepthwiseConv2dInt8);
+  resolver.Add(ember::kernels::kFullyConnectedInt8);
+  resolver.Add(ember::kernels::kAveragePool2dInt8);
   resolver.Add(ember::kernels::kReshape);
-  resolver.Add(ember::kernels::kSoftmaxInteger);
+  resolver.Add(ember::kernels::kSoftmaxInt8);
 #endif
   ember::Model model;
   if (ember::Model::Load(model_address, model_bytes, &reporter, &model) != ember::Status::kOk) {
     return 1;
   }
   ember::Interpreter interpreter(model, resolver, arena_address, arena_bytes, &reporter);
-  if (interpreter.AllocateTensors() != ember::Status::kOk) return 1;
+  // Firmware runs converted models, which carry their memory plan: placing
+  // tensors by it alone leaves the on-device planner out of the image.
+  if (interpreter.AllocateTensorsByFilePlan() != ember::Status::kOk) return 1;
   if (interpreter.Invoke() != ember::Status::kOk) return 1;
   return static_cast<int>(interpreter.output(0).bytes() & 0x7f);
 #else

@@ -38,6 +38,7 @@ constexpr const char* kOptionsFields[] = {
     "4",         // PackOptions: axis
     "411",       // ArgMinMaxOptions: axis, keep_dims, select_last_index
     "4",         // OneHotOptions: axis
+    "44",        // ReverseSequenceOptions: seq_dim, batch_dim
 };
 static_assert(sizeof(kOptionsFields) / sizeof(kOptionsFields[0]) ==
                   static_cast<size_t>(schema::OpOptions::MAX) + 1,
@@ -143,6 +144,7 @@ class ModelView : private Table {
            verifier.VerifyVector(subgraphs()) && verifier.VerifyVectorOfTables(subgraphs()) &&
            VerifyOffset(verifier, schema::Model::VT_PLAN) &&
            verifier.VerifyTable(model.plan()) &&
+           VerifyField<int32_t>(verifier, schema::Model::VT_MAX_BATCH, 4) &&
            verifier.EndTable();
   }
 

@@ -79,6 +79,7 @@ std::vector<OpOptionsUnion> EveryOptionsTable() {
   add(schema::PackOptionsT());
   add(schema::ArgMinMaxOptionsT());
   add(schema::OneHotOptionsT());
+  add(schema::ReverseSequenceOptionsT());
   return all;
 }
 

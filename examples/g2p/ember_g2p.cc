@@ -17,7 +17,6 @@
 #include <fstream>
 #include <memory>
 #include <string>
-#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -54,37 +53,6 @@ constexpr const char kUsage[] =
 int Die(const std::string& message) {
   std::fprintf(stderr, "ember-g2p: %s\n", message.c_str());
   return 1;
-}
-
-// TODO(#8): the interpreter's dynamic batch (Interpreter::SetBatchSize and
-// Interpreter::max_batch_size) is being written in parallel. Until
-// interpreter/interpreter.h declares it, this detects it at compile time and
-// ember-g2p pads every batch to the model's batch instead; once it has landed,
-// call the two methods directly and delete these three templates.
-template <typename I, typename = void>
-struct HasDynamicBatch : std::false_type {};
-template <typename I>
-struct HasDynamicBatch<I, std::void_t<decltype(std::declval<I&>().SetBatchSize(int32_t{1})),
-                                      decltype(std::declval<const I&>().max_batch_size())>>
-    : std::true_type {};
-
-// 0 when the model (or the interpreter) has no dynamic batch.
-template <typename I>
-int32_t MaxBatchSize(const I& interpreter) {
-  if constexpr (HasDynamicBatch<I>::value) {
-    return interpreter.max_batch_size();
-  } else {
-    return 0;
-  }
-}
-
-template <typename I>
-Status SetBatchSize(I& interpreter, int32_t rows) {
-  if constexpr (HasDynamicBatch<I>::value) {
-    return interpreter.SetBatchSize(rows);
-  } else {
-    return Status::kUnsupported;
-  }
 }
 
 struct Options {
@@ -222,7 +190,7 @@ class G2pRunner {
     // is a pack of per-step results, as ember-convert writes it).
     prefix_ = incremental_ && interpreter_->SetOutputPrefix(preds_, kMaxLength) == Status::kOk;
     reporter_.message.clear();
-    dynamic_batch_ = MaxBatchSize(*interpreter_);
+    dynamic_batch_ = interpreter_->max_batch_size();
     return true;
   }
 
@@ -237,7 +205,7 @@ class G2pRunner {
   // Sets the batch for the following calls.
   bool BeginBatch(int rows, std::string* error) {
     if (!dynamic_batch()) return true;
-    if (SetBatchSize(*interpreter_, rows) != Status::kOk) {
+    if (interpreter_->SetBatchSize(rows) != Status::kOk) {
       *error = reporter_.message;
       return false;
     }

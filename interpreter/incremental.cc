@@ -132,10 +132,12 @@ Status Interpreter::InvokeIncremental() {
       for (int32_t t : *op->outputs()) tensor_state[t] |= kChanged | kStale;
       continue;
     }
+    // A stale output counts as changed whatever its bytes: only the others
+    // are kept for the comparison.
     uint8_t* saved = old_outputs;
     for (int32_t t : *op->outputs()) {
       const TensorView view = tensor(t);
-      memcpy(saved, view.data, view.bytes());
+      if ((tensor_state[t] & kStale) == 0) memcpy(saved, view.data, view.bytes());
       saved += AlignUp(view.bytes(), kArenaAlignment);
     }
     const Kernel& kernel = resolver_.at(op_records_[o].kernel_index);

@@ -117,9 +117,7 @@ Status Interpreter::InvokeIncremental() {
 
   for (size_t o = 0; o < op_count_; ++o) {
     const schema::Operator* op = subgraph.operators()->Get(static_cast<uint32_t>(o));
-    bool fixed = true;
-    for (int32_t t : *op->outputs()) fixed &= HasFixedValue(t);
-    if (fixed) continue;
+    if ((op_records_[o].flags & OpRecord::kIsStatic) != 0) continue;
     bool dirty = false;
     if (op->inputs() != nullptr) {
       for (int32_t t : *op->inputs()) {

@@ -11,7 +11,6 @@ constexpr uint16_t kTensorIsConstant = 1;
 // Computed once at AllocateTensors (its op's inputs are all fixed values) and
 // kept in the arena head; its op is skipped by Invoke.
 constexpr uint16_t kTensorIsStatic = 2;
-constexpr uint8_t kOpIsStatic = 1;
 constexpr uint32_t kNoOpData = 0xFFFFFFFFu;
 constexpr int32_t kNotProduced = 0x7FFFFFFF;
 
@@ -181,7 +180,7 @@ Status Interpreter::EvaluateStatically(int op_index, const schema::Operator& op,
     record.flags |= kTensorIsStatic;
     head_bytes_ += bytes;
   }
-  op_records_[op_index].flags |= kOpIsStatic;
+  op_records_[op_index].flags |= OpRecord::kIsStatic;
   OpContext context(this, op_index, &op, OpContext::Phase::kEval);
   return kernel.eval(context);
 }
@@ -259,7 +258,7 @@ Status Interpreter::ApplyBatchSize(int32_t rows) {
                    static_cast<unsigned>(o), schema::EnumNameOpCode(op->opcode()));
       break;
     }
-    if ((op_records_[o].flags & kOpIsStatic) == 0) continue;
+    if ((op_records_[o].flags & OpRecord::kIsStatic) == 0) continue;
     // A value computed once at AllocateTensors changes only when the batch
     // reaches it; it is recomputed in its place in the head, which holds it
     // at max_batch and so at any smaller batch.
@@ -291,7 +290,7 @@ size_t Interpreter::PlannedOpDataBytes(int op_index) const {
       end = op_records_[o].data_offset;
       break;
     }
-    if ((op_records_[o].flags & kOpIsStatic) != 0) {
+    if ((op_records_[o].flags & OpRecord::kIsStatic) != 0) {
       const auto* operators = model_.main_subgraph().operators();
       end = tensor_records_[operators->Get(static_cast<uint32_t>(o))->outputs()->Get(0)].offset;
       break;
@@ -375,7 +374,7 @@ Status Interpreter::ComputeLifetimes(PlanItem* items, int32_t* alias_root) {
   const int32_t op_count = static_cast<int32_t>(op_count_);
   for (int32_t o = 0; o < op_count; ++o) {
     const schema::Operator* op = subgraph.operators()->Get(static_cast<uint32_t>(o));
-    if ((op_records_[o].flags & kOpIsStatic) != 0) continue;
+    if ((op_records_[o].flags & OpRecord::kIsStatic) != 0) continue;
     if (op->inputs() != nullptr) {
       for (int32_t t : *op->inputs()) {
         if (t < 0 || HasFixedValue(t)) continue;
@@ -611,7 +610,7 @@ Status Interpreter::Invoke() {
   const auto* operators = model_.main_subgraph().operators();
   for (size_t o = 0; o < op_count_; ++o) {
     const schema::Operator* op = operators->Get(static_cast<uint32_t>(o));
-    if ((op_records_[o].flags & kOpIsStatic) != 0) continue;
+    if ((op_records_[o].flags & OpRecord::kIsStatic) != 0) continue;
     const Kernel& kernel = resolver_.at(op_records_[o].kernel_index);
     OpContext context(this, static_cast<int>(o), op, OpContext::Phase::kEval);
     EMBER_RETURN_IF_ERROR(kernel.eval(context));

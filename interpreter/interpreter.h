@@ -50,6 +50,10 @@ static_assert(sizeof(TensorRecord) == 32, "tensor records must be the same size 
 
 // Per-operator runtime state, kept in the arena head.
 struct OpRecord {
+  // `flags` bit: the op's inputs are all fixed, so AllocateTensors evaluated
+  // it once and Invoke skips it.
+  static constexpr uint8_t kIsStatic = 1;
+
   // Offset of the op's persistent data in the head, or kNoOpData.
   uint32_t data_offset;
   uint32_t scratch_size[kMaxScratchPerOp];

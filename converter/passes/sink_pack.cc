@@ -10,12 +10,15 @@ namespace {
 
 using schema::OpCode;
 
-// Adds an op like `model` (same code and options) on one pack operand and
-// returns its output, shaped by the kernel.
-int PerOperand(IrGraph& graph, const IrOp& model, int operand, int index) {
+// Adds an op like `model` (same code and options) for pack operand `index`:
+// `model`'s inputs with `packed` replaced by `operand`. Returns its output,
+// shaped by the kernel.
+int PerOperand(IrGraph& graph, const IrOp& model, int packed, int operand, size_t index) {
   const IrTensor& out = graph.tensors[model.outputs[0]];
   const int output = graph.AddTensor(out.name + "/" + std::to_string(index), out.type, {});
-  const int op = graph.AddOp(model.code, {operand}, {output}, model.options, model.origin);
+  std::vector<int> inputs = model.inputs;
+  for (int& input : inputs) input = input == packed ? operand : input;
+  const int op = graph.AddOp(model.code, inputs, {output}, model.options, model.origin);
   InferOp(graph, op, /*fold=*/true);
   return output;
 }
@@ -61,14 +64,7 @@ bool SinkBelowDense(IrGraph& graph, int pack_index, int flatten_index) {
   per_operand.options = Options(options);
   std::vector<int> operands;
   for (size_t k = 0; k < pack.inputs.size(); ++k) {
-    const IrTensor& out = graph.tensors[dense.outputs[0]];
-    const int output = graph.AddTensor(out.name + "/" + std::to_string(k), out.type, {});
-    std::vector<int> inputs = dense.inputs;
-    inputs[0] = pack.inputs[k];
-    const int op = graph.AddOp(OpCode::FULLY_CONNECTED, inputs, {output}, per_operand.options,
-                               dense.origin);
-    InferOp(graph, op, /*fold=*/true);
-    operands.push_back(output);
+    operands.push_back(PerOperand(graph, per_operand, flatten.outputs[0], pack.inputs[k], k));
   }
   schema::PackOptionsT pack_options;
   pack_options.axis = axis;
@@ -119,7 +115,7 @@ bool SinkBelow(IrGraph& graph, int pack_index, int consumer_index) {
       shifted.axis = reduced > axis ? reduced - 1 : reduced;
       per_operand.options = Options(shifted);
       for (size_t k = 0; k < operands.size(); ++k) {
-        operands[k] = PerOperand(graph, per_operand, operands[k], static_cast<int>(k));
+        operands[k] = PerOperand(graph, per_operand, pack.outputs[0], operands[k], k);
       }
       if (reduced < axis) new_axis = axis - 1;
       break;
@@ -138,19 +134,13 @@ bool SinkBelow(IrGraph& graph, int pack_index, int consumer_index) {
         return false;
       }
       for (size_t k = 0; k < operands.size(); ++k) {
-        const IrTensor& out = graph.tensors[consumer.outputs[0]];
-        const int output = graph.AddTensor(out.name + "/" + std::to_string(k), out.type, {});
-        std::vector<int> inputs = consumer.inputs;
-        for (int& input : inputs) input = input == packed ? operands[k] : input;
-        const int op = graph.AddOp(consumer.code, inputs, {output}, consumer.options, consumer.origin);
-        InferOp(graph, op, /*fold=*/true);
-        operands[k] = output;
+        operands[k] = PerOperand(graph, consumer, packed, operands[k], k);
       }
       break;
     }
     case OpCode::CAST:
       for (size_t k = 0; k < operands.size(); ++k) {
-        operands[k] = PerOperand(graph, consumer, operands[k], static_cast<int>(k));
+        operands[k] = PerOperand(graph, consumer, pack.outputs[0], operands[k], k);
       }
       break;
     default:

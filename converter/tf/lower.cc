@@ -374,10 +374,9 @@ void Lowerer::Logical(const Node& node) {
   // time, which is what ends an unrolled while loop whose condition is
   // "counter < bound and (data)".
   for (const auto& [constant, other] : {std::make_pair(a, b), std::make_pair(b, a)}) {
-    if (!T(constant).constant || T(constant).shape != T(other).shape) continue;
-    const std::vector<int64_t> values = T(constant).AsInts();
-    const bool all_true = std::all_of(values.begin(), values.end(), [](int64_t v) { return v != 0; });
-    const bool all_false = std::all_of(values.begin(), values.end(), [](int64_t v) { return v == 0; });
+    if (T(constant).shape != T(other).shape) continue;
+    const bool all_true = IsAllTrue(T(constant));
+    const bool all_false = IsAllFalse(T(constant));
     if ((is_and && all_false) || (!is_and && all_true)) return Bind(node, 0, constant);
     if ((is_and && all_true) || (!is_and && all_false)) return Bind(node, 0, other);
   }

@@ -35,22 +35,6 @@ namespace {
 // converter can see (or one far too large for a small CPU).
 constexpr int kMaxUnrolledIterations = 4096;
 
-bool IsAllTrue(const IrTensor& tensor) {
-  if (!tensor.constant || tensor.type != TensorType::BOOL) return false;
-  for (int64_t value : tensor.AsInts()) {
-    if (value == 0) return false;
-  }
-  return true;
-}
-
-bool IsAllFalse(const IrTensor& tensor) {
-  if (!tensor.constant || tensor.type != TensorType::BOOL) return false;
-  for (int64_t value : tensor.AsInts()) {
-    if (value != 0) return false;
-  }
-  return true;
-}
-
 }  // namespace
 
 // ---- frames and order ----

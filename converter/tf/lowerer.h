@@ -21,6 +21,24 @@ namespace ember::convert::tf {
 using schema::OpCode;
 using schema::TensorType;
 
+// A constant bool tensor whose every element is true / false (false for
+// anything else), for folding logic that one operand decides.
+inline bool IsAllTrue(const IrTensor& tensor) {
+  if (!tensor.constant || tensor.type != TensorType::BOOL) return false;
+  for (int64_t value : tensor.AsInts()) {
+    if (value == 0) return false;
+  }
+  return true;
+}
+
+inline bool IsAllFalse(const IrTensor& tensor) {
+  if (!tensor.constant || tensor.type != TensorType::BOOL) return false;
+  for (int64_t value : tensor.AsInts()) {
+    if (value != 0) return false;
+  }
+  return true;
+}
+
 class Lowerer;
 using LowerFn = void (Lowerer::*)(const Node&);
 

@@ -114,6 +114,9 @@ void QuantizeGraph(IrGraph& graph, const ConvertOptions& options, ConvertReport&
     throw ConvertError("--report needs --quantize and --calibrate");
   }
   if (mode.empty()) return;
+  if (mode != "fp16" && SplitConcatDense(graph) > 0) {
+    report.steps.push_back({"split-concat-dense", static_cast<int>(graph.live_op_count())});
+  }
   CalibrationSamples samples;
   if (!options.calibration.empty()) samples = ReadCalibrationSamples(graph, options.calibration);
   const IrGraph float_graph = graph;

@@ -165,6 +165,39 @@ int IrGraph::Compact() {
   return removed;
 }
 
+void IrGraph::SortInExecutionOrder() {
+  std::vector<int> producer(tensors.size(), -1);
+  for (size_t i = 0; i < ops.size(); ++i) {
+    if (ops[i].dead) continue;
+    for (int t : ops[i].outputs) producer[static_cast<size_t>(t)] = static_cast<int>(i);
+  }
+  std::vector<IrOp> ordered;
+  std::vector<int> state(ops.size(), 0);  // 0 new, 1 visiting, 2 placed
+  std::vector<std::pair<int, size_t>> stack;
+  for (size_t root = 0; root < ops.size(); ++root) {
+    if (ops[root].dead || state[root] != 0) continue;
+    stack.push_back({static_cast<int>(root), 0});
+    state[root] = 1;
+    while (!stack.empty()) {
+      auto& [op, next_input] = stack.back();
+      const std::vector<int>& inputs = ops[static_cast<size_t>(op)].inputs;
+      if (next_input < inputs.size()) {
+        const int t = inputs[next_input++];
+        const int source = t >= 0 ? producer[static_cast<size_t>(t)] : -1;
+        if (source >= 0 && state[static_cast<size_t>(source)] == 0) {
+          state[static_cast<size_t>(source)] = 1;
+          stack.push_back({source, 0});
+        }
+        continue;
+      }
+      state[static_cast<size_t>(op)] = 2;
+      ordered.push_back(ops[static_cast<size_t>(op)]);
+      stack.pop_back();
+    }
+  }
+  ops = std::move(ordered);
+}
+
 int64_t IrGraph::ParameterCount() const {
   std::vector<bool> counted(tensors.size(), false);
   int64_t count = 0;

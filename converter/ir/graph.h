@@ -103,6 +103,11 @@ class IrGraph {
   // Makes every live op and the graph outputs read `to` instead of `from`.
   void ReplaceUses(int from, int to);
 
+  // Reorders the live ops so that each comes after the producers of its
+  // inputs (passes that add ops append them at the end), keeping the
+  // existing order where it already is one.
+  void SortInExecutionOrder();
+
   size_t live_op_count() const;
   // Removes dead ops, ops whose outputs nobody needs, and unreferenced tensors;
   // renumbers. Returns the number of ops removed.

@@ -31,6 +31,17 @@ int FuseActivations(IrGraph& graph);
 // (Interpreter::SetOutputPrefix).
 int SinkPacks(IrGraph& graph);
 
+// Rewrites FULLY_CONNECTED(CONCATENATION(x_0..x_n-1 along features), W) as
+// FULLY_CONNECTED(x_0, W_0) + ... + FULLY_CONNECTED(x_n-1, W_n-1), W_k the
+// columns of W that read x_k. The same values; the quantizer runs it first
+// because each block then gets its own weight scales and each operand keeps
+// its own range. A recurrent cell's [input, state] concatenation mixes
+// operands of very different magnitudes (a one-hot row, an attention
+// context, a tanh state): one scale per output channel over all of them
+// rounds the small blocks coarsely, and one activation scale over the
+// concatenation does the same to the small operands.
+int SplitConcatDense(IrGraph& graph);
+
 // Merges ops with the same code, inputs and options, and constants with the
 // same type, shape and bytes.
 int MergeDuplicateOps(IrGraph& graph);

@@ -154,40 +154,6 @@ bool SinkBelow(IrGraph& graph, int pack_index, int consumer_index) {
   return true;
 }
 
-// Ops are kept in execution order; the ops added above went to the end.
-void RestoreExecutionOrder(IrGraph& graph) {
-  std::vector<int> producer(graph.tensors.size(), -1);
-  for (size_t i = 0; i < graph.ops.size(); ++i) {
-    if (graph.ops[i].dead) continue;
-    for (int t : graph.ops[i].outputs) producer[static_cast<size_t>(t)] = static_cast<int>(i);
-  }
-  std::vector<IrOp> ordered;
-  std::vector<int> state(graph.ops.size(), 0);  // 0 new, 1 visiting, 2 placed
-  std::vector<std::pair<int, size_t>> stack;
-  for (size_t root = 0; root < graph.ops.size(); ++root) {
-    if (graph.ops[root].dead || state[root] != 0) continue;
-    stack.push_back({static_cast<int>(root), 0});
-    state[root] = 1;
-    while (!stack.empty()) {
-      auto& [op, next_input] = stack.back();
-      const std::vector<int>& inputs = graph.ops[static_cast<size_t>(op)].inputs;
-      if (next_input < inputs.size()) {
-        const int t = inputs[next_input++];
-        const int source = t >= 0 ? producer[static_cast<size_t>(t)] : -1;
-        if (source >= 0 && state[static_cast<size_t>(source)] == 0) {
-          state[static_cast<size_t>(source)] = 1;
-          stack.push_back({source, 0});
-        }
-        continue;
-      }
-      state[static_cast<size_t>(op)] = 2;
-      ordered.push_back(graph.ops[static_cast<size_t>(op)]);
-      stack.pop_back();
-    }
-  }
-  graph.ops = std::move(ordered);
-}
-
 }  // namespace
 
 int SinkPacks(IrGraph& graph) {
@@ -205,7 +171,7 @@ int SinkPacks(IrGraph& graph) {
       }
     }
   }
-  if (changed > 0) RestoreExecutionOrder(graph);
+  if (changed > 0) graph.SortInExecutionOrder();
   return changed;
 }
 

@@ -86,18 +86,20 @@ bool FixedOutputQuantization(OpCode code, TensorType type, IrQuantization* out) 
   }
 }
 
-// Narrowest real range an activation's quantization covers: a tensor that was
-// 0 for every calibration sample still gets a usable scale.
-constexpr double kMinRange = 1e-6;
+// Finest activation scale given: a tensor that was 0 for every calibration
+// sample (an unrolled cell's state times its zero initial state) still gets a
+// scale the kernels accept (they refuse scales below 2^-28, where their
+// multipliers would underflow), and any value that small is noise.
+constexpr double kMinScale = 1.0 / (1 << 20);
 
 IrQuantization ActivationQuantization(TensorRange range, TensorType type) {
   double low = std::min(0.0, static_cast<double>(range.min));
   double high = std::max(0.0, static_cast<double>(range.max));
   if (type == TensorType::INT16) {
-    const double bound = std::max({-low, high, kMinRange});
+    const double bound = std::max({-low, high, 32767.0 * kMinScale});
     return PerTensor(static_cast<float>(bound / 32767.0), 0);
   }
-  if (high - low < kMinRange) high = low + kMinRange;
+  if (high - low < 255.0 * kMinScale) high = low + 255.0 * kMinScale;
   const double scale = (high - low) / 255.0;
   const double zero_point = std::clamp(std::round(-128.0 - low / scale), -128.0, 127.0);
   return PerTensor(static_cast<float>(scale), static_cast<int64_t>(zero_point));
@@ -425,8 +427,9 @@ class IntegerQuantizer {
       } else if (tensor.constant && tensor.type == TensorType::FLOAT32 &&
                  static_cast<int>(slot) != weights.bias) {
         const auto shared = shared_range_.find(t);
-        candidate.inputs[slot] = AddConstant(QuantizeConstant(
-            tensor, type, shared != shared_range_.end() ? shared->second : ValueRange(tensor)));
+        candidate.inputs[slot] = AddQuantizedForm(
+            t, QuantizeConstant(tensor, type,
+                                shared != shared_range_.end() ? shared->second : ValueRange(tensor)));
       }
     }
     if (weights.filter >= 0 && !QuantizeWeightsAndBias(op, weights, candidate, reason)) {
@@ -490,21 +493,10 @@ class IntegerQuantizer {
         min_scales.push_back(std::fabs(b) / (static_cast<double>(input_scale) * bias_limit));
       }
     }
-    // An unrolled loop applies the same weights at every step: ops whose
-    // quantized weights come out identical share one tensor.
-    IrTensor quantized = QuantizeWeights(graph_.tensors[op.inputs[weights.filter]],
-                                         weights.channel_axis, min_scales);
-    std::vector<int>& same_source = quantized_weights_[op.inputs[weights.filter]];
-    auto cached = std::find_if(same_source.begin(), same_source.end(), [&](int t) {
-      const IrTensor& other = graph_.tensors[static_cast<size_t>(t)];
-      return other.data == quantized.data && other.quantization.scales == quantized.quantization.scales &&
-             other.quantization.axis == quantized.quantization.axis;
-    });
-    if (cached == same_source.end()) {
-      same_source.push_back(AddConstant(std::move(quantized)));
-      cached = same_source.end() - 1;
-    }
-    candidate.inputs[weights.filter] = *cached;
+    candidate.inputs[weights.filter] =
+        AddQuantizedForm(op.inputs[weights.filter],
+                         QuantizeWeights(graph_.tensors[op.inputs[weights.filter]],
+                                         weights.channel_axis, min_scales));
     if (bias >= 0) {
       candidate.inputs[weights.bias] = AddConstant(
           QuantizeBias(graph_.tensors[bias], input_scale,
@@ -512,6 +504,25 @@ class IntegerQuantizer {
                        options_.activations));
     }
     return true;
+  }
+
+  // Adds `quantized`, a quantized form of float constant `source`, unless
+  // an identical one exists: an unrolled loop applies the same weights and
+  // constants (a zero initial state) at every step, and each step would
+  // otherwise store its own copy.
+  int AddQuantizedForm(int source, IrTensor quantized) {
+    std::vector<int>& forms = quantized_forms_[source];
+    for (int t : forms) {
+      const IrTensor& other = graph_.tensors[static_cast<size_t>(t)];
+      if (other.type == quantized.type && other.data == quantized.data &&
+          other.quantization.scales == quantized.quantization.scales &&
+          other.quantization.zero_points == quantized.quantization.zero_points &&
+          other.quantization.axis == quantized.quantization.axis) {
+        return t;
+      }
+    }
+    forms.push_back(AddConstant(std::move(quantized)));
+    return forms.back();
   }
 
   IrGraph& graph_;
@@ -523,8 +534,8 @@ class IntegerQuantizer {
   std::map<int, int> float_of_;
   // Ranges shared by tensors that must be quantized alike.
   std::map<int, TensorRange> shared_range_;
-  // Per float weight tensor: its quantized forms so far.
-  std::map<int, std::vector<int>> quantized_weights_;
+  // Per float constant: its quantized forms so far.
+  std::map<int, std::vector<int>> quantized_forms_;
   std::vector<IrOp> ops_;
   QuantizeSummary summary_;
 };

@@ -921,6 +921,25 @@ TEST(FullyConnectedTest, Int16MatchesReferenceOverSweep) {
   EXPECT_GE(exact, total * 95 / 100) << exact << " of " << total << " exact";
 }
 
+// 1100 products of -32768 and -127 sum to 4,577,689,600, past the int32
+// range (the fast path sums runs of 512 in 32 bits): at input and weight
+// scale 1 and output scale 2^20 that is 4365.625, rounded to 4366.
+TEST(FullyConnectedTest, Int16SumsPastTheInt32Range) {
+  constexpr int kIn = 1100;
+  OpTester test(schema::OpCode::FULLY_CONNECTED);
+  test.InputOf<int16_t>({1, kIn}, std::vector<int16_t>(kIn, -32768))
+      .Quantize({1.0f}, {0})
+      .InputOf<int8_t>({2, kIn}, std::vector<int8_t>(2 * kIn, -127), true)
+      .Quantize({1.0f, 1.0f}, {0, 0}, 0)
+      .InputOf<int64_t>({2}, {0, -(int64_t{1} << 32)}, true)
+      .Output({1, 2}, schema::TensorType::INT16)
+      .Quantize({1048576.0f}, {0})
+      .Options(FcOptions());
+  ASSERT_EQ(test.Run(kernels::kFullyConnected), Status::kOk) << test.error();
+  // The second output's bias takes 2^32 off: 282,722,304 / 2^20 = 269.625.
+  EXPECT_EQ(test.OutputAs<int16_t>(0), (std::vector<int16_t>{4366, 270}));
+}
+
 TEST(FullyConnectedTest, Int16InfersOutputShape) {
   OpTester test(schema::OpCode::FULLY_CONNECTED);
   test.InputOf<int16_t>({2, 3, 4}, std::vector<int16_t>(24, 1))

@@ -3,6 +3,8 @@
 // on their own), and checks both the rewrite and that outputs are unchanged.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <random>
 
 #include "converter/ir/graph.h"
@@ -240,6 +242,97 @@ TEST(SinkPacksTest, LeavesAReductionOverThePackedAxisAlone) {
   graph.inputs = {a, b};
   graph.outputs = {best};
   EXPECT_EQ(SinkPacks(graph), 0);
+}
+
+// x [2, 6]; a = TANH(x); inner = CONCAT(x, a) [2, 12]; cat = CONCAT(a,
+// zeros [2, 3], inner) [2, 21]; y = RELU(FC(cat, W [4, 21], b)): a recurrent
+// cell's [input, state] concatenation, nested the way an attention wrapper
+// nests it, with a zero initial state.
+struct ConcatDenseGraph {
+  IrGraph graph;
+  std::vector<float> weights = Random(4 * 21, 11);
+  std::vector<float> bias = Random(4, 12);
+};
+
+ConcatDenseGraph MakeConcatDenseGraph() {
+  ConcatDenseGraph made;
+  IrGraph& graph = made.graph;
+  const int x = graph.AddTensor("x", schema::TensorType::FLOAT32, {2, 6});
+  const int a = graph.AddTensor("a", schema::TensorType::FLOAT32, {2, 6});
+  graph.AddOp(schema::OpCode::TANH, {x}, {a}, {}, "tanh");
+  schema::ConcatenationOptionsT features;
+  features.axis = 1;
+  const int inner = graph.AddTensor("inner", schema::TensorType::FLOAT32, {2, 12});
+  graph.AddOp(schema::OpCode::CONCATENATION, {x, a}, {inner}, Options(features), "inner");
+  const int zeros = graph.AddConstantOf<float>("zeros", {2, 3}, std::vector<float>(6, 0.0f));
+  const int cat = graph.AddTensor("cat", schema::TensorType::FLOAT32, {2, 21});
+  graph.AddOp(schema::OpCode::CONCATENATION, {a, zeros, inner}, {cat}, Options(features), "cat");
+  const int w = graph.AddConstantOf<float>("w", {4, 21}, made.weights);
+  const int b = graph.AddConstantOf<float>("b", {4}, made.bias);
+  const int y = graph.AddTensor("y", schema::TensorType::FLOAT32, {2, 4});
+  schema::FullyConnectedOptionsT relu;
+  relu.activation = schema::Activation::RELU;
+  graph.AddOp(schema::OpCode::FULLY_CONNECTED, {cat, w, b}, {y}, Options(relu), "dense");
+  graph.inputs = {x};
+  graph.outputs = {y};
+  return made;
+}
+
+TEST(SplitConcatDenseTest, OneDenseLayerPerOperandSumsToTheSameOutput) {
+  ConcatDenseGraph made = MakeConcatDenseGraph();
+  const std::vector<float> x = Random(12, 13);
+  // The layer computed directly from its definition.
+  std::vector<float> expected;
+  for (int row = 0; row < 2; ++row) {
+    std::vector<float> cat;
+    for (int i = 0; i < 6; ++i) cat.push_back(std::tanh(x[row * 6 + i]));
+    cat.insert(cat.end(), {0.0f, 0.0f, 0.0f});
+    for (int i = 0; i < 6; ++i) cat.push_back(x[row * 6 + i]);
+    for (int i = 0; i < 6; ++i) cat.push_back(std::tanh(x[row * 6 + i]));
+    for (int o = 0; o < 4; ++o) {
+      float sum = made.bias[o];
+      for (int i = 0; i < 21; ++i) sum += cat[i] * made.weights[o * 21 + i];
+      expected.push_back(std::max(sum, 0.0f));
+    }
+  }
+  IrGraph& graph = made.graph;
+  EXPECT_EQ(SplitConcatDense(graph), 1);
+  // Operands a, x, a (the zero block adds nothing): three dense layers with
+  // their own column blocks of W, two adds, the ReLU on the last add.
+  int dense = 0, adds = 0, concats = 0;
+  for (const IrOp& op : graph.ops) {
+    if (op.dead) continue;
+    dense += op.code == schema::OpCode::FULLY_CONNECTED;
+    adds += op.code == schema::OpCode::ADD;
+    concats += op.code == schema::OpCode::CONCATENATION;
+    if (op.code == schema::OpCode::FULLY_CONNECTED) {
+      EXPECT_EQ(graph.tensors[op.inputs[1]].shape, (std::vector<int32_t>{4, 6}));
+    }
+  }
+  EXPECT_EQ(dense, 3);
+  EXPECT_EQ(adds, 2);
+  EXPECT_EQ(concats, 0);
+  const int last = graph.Producer(graph.outputs[0]);
+  ASSERT_GE(last, 0);
+  EXPECT_EQ(graph.ops[last].code, schema::OpCode::ADD);
+  EXPECT_EQ(graph.ops[last].options.AsArithmeticOptions()->activation, schema::Activation::RELU);
+  ExpectNear(RunGraph(graph, x), expected, 1e-5f);
+}
+
+TEST(SplitConcatDenseTest, LeavesAConcatenationAlongRowsAlone) {
+  IrGraph graph;
+  const int x = graph.AddTensor("x", schema::TensorType::FLOAT32, {1, 4});
+  const int rows = graph.AddTensor("rows", schema::TensorType::FLOAT32, {2, 4});
+  schema::ConcatenationOptionsT along_rows;
+  along_rows.axis = 0;
+  graph.AddOp(schema::OpCode::CONCATENATION, {x, x}, {rows}, Options(along_rows), "rows");
+  const int w = graph.AddConstantOf<float>("w", {3, 4}, Random(12, 14));
+  const int y = graph.AddTensor("y", schema::TensorType::FLOAT32, {2, 3});
+  graph.AddOp(schema::OpCode::FULLY_CONNECTED, {rows, w, -1}, {y},
+              Options(schema::FullyConnectedOptionsT()), "dense");
+  graph.inputs = {x};
+  graph.outputs = {y};
+  EXPECT_EQ(SplitConcatDense(graph), 0);
 }
 
 }  // namespace

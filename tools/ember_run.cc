@@ -21,6 +21,7 @@
 #include "interpreter/model.h"
 #include "kernels/kernels.h"
 #include "tools/common/aligned_buffer.h"
+#include "tools/common/growing_arena.h"
 #include "tools/common/npy.h"
 #include "tools/common/string_error_reporter.h"
 
@@ -234,81 +235,77 @@ int main(int argc, char** argv) {
 
   const int32_t batch = DynamicBatchOf(model, arrays);
   const ember::schema::MemoryPlan* plan = model.root().plan();
-  size_t arena_size = plan != nullptr ? static_cast<size_t>(plan->arena_bytes()) : (size_t{1} << 20);
-  for (;;) {
-    ember::AlignedBuffer arena(arena_size);
-    reporter.message.clear();
-    ember::Interpreter interpreter(model, resolver, arena.data(), arena.size(), &reporter);
-    for (size_t i = 0; i < input_count; ++i) {
-      const ember::schema::Tensor& declared =
-          *model.main_subgraph().tensors()->Get(subgraph_inputs->Get(static_cast<uint32_t>(i)));
-      std::vector<int32_t> dims(arrays[i].shape.begin(), arrays[i].shape.end());
-      bool same = ember::TensorRank(declared) == dims.size();
-      for (uint32_t d = 0; same && d < dims.size(); ++d) same = ember::TensorDim(declared, d) == dims[d];
-      if (same || batch > 0) continue;
-      if (interpreter.ResizeInput(i, dims.data(), static_cast<int>(dims.size())) != Status::kOk) {
-        return Die(reporter.message);
-      }
-    }
-    const Status status = interpreter.AllocateTensors();
-    if (status == Status::kArenaTooSmall && arena_size < (size_t{1} << 34)) {
-      arena_size *= 4;
-      continue;
-    }
-    if (status != Status::kOk) return Die(reporter.message);
-    if (batch > 0) {
-      if (interpreter.SetBatchSize(batch) != Status::kOk) return Die(reporter.message);
-      std::printf("batch %d of max %d (no re-planning)\n", static_cast<int>(batch),
-                  static_cast<int>(interpreter.max_batch_size()));
-    }
-
-    for (size_t i = 0; i < input_count; ++i) {
-      ember::TensorView view = interpreter.input(i);
-      std::vector<uint8_t> bytes;
-      std::string error;
-      const bool quantize = (view.type == TensorType::INT8 || view.type == TensorType::INT16) &&
-                            view.quantization != nullptr && IsFloatArray(arrays[i]);
-      if (quantize) {
-        if (!QuantizeFloatInput(arrays[i], view, &bytes, &error)) {
-          return Die("input '" + input_name(i) + "': " + error);
+  ember::ArenaInterpreter allocated;
+  const Status status = ember::AllocateInGrowingArena(
+      model, resolver, &reporter,
+      [&](ember::Interpreter& interpreter) {
+        for (size_t i = 0; i < input_count; ++i) {
+          const ember::schema::Tensor& declared =
+              *model.main_subgraph().tensors()->Get(subgraph_inputs->Get(static_cast<uint32_t>(i)));
+          std::vector<int32_t> dims(arrays[i].shape.begin(), arrays[i].shape.end());
+          bool same = ember::TensorRank(declared) == dims.size();
+          for (uint32_t d = 0; same && d < dims.size(); ++d) same = ember::TensorDim(declared, d) == dims[d];
+          if (same || batch > 0) continue;
+          const Status resized = interpreter.ResizeInput(i, dims.data(), static_cast<int>(dims.size()));
+          if (resized != Status::kOk) return resized;
         }
-        std::printf("input %zu '%s': float values quantized to %s (scale %g, zero point %d)\n", i,
-                    input_name(i).c_str(), ember::TensorTypeName(view.type),
-                    static_cast<double>(view.quant().scale), static_cast<int>(view.quant().zero_point));
-      } else if (!ToTensorBytes(arrays[i], view.type, &bytes, &error)) {
+        return Status::kOk;
+      },
+      &allocated);
+  if (status != Status::kOk) return Die(reporter.message);
+  ember::Interpreter& interpreter = *allocated.interpreter;
+  if (batch > 0) {
+    if (interpreter.SetBatchSize(batch) != Status::kOk) return Die(reporter.message);
+    std::printf("batch %d of max %d (no re-planning)\n", static_cast<int>(batch),
+                static_cast<int>(interpreter.max_batch_size()));
+  }
+
+  for (size_t i = 0; i < input_count; ++i) {
+    ember::TensorView view = interpreter.input(i);
+    std::vector<uint8_t> bytes;
+    std::string error;
+    const bool quantize = (view.type == TensorType::INT8 || view.type == TensorType::INT16) &&
+                          view.quantization != nullptr && IsFloatArray(arrays[i]);
+    if (quantize) {
+      if (!QuantizeFloatInput(arrays[i], view, &bytes, &error)) {
         return Die("input '" + input_name(i) + "': " + error);
       }
-      if (bytes.size() != view.bytes()) {
-        return Die("input '" + input_name(i) + "': " + std::to_string(bytes.size()) +
-                   " bytes given, the model needs " + std::to_string(view.bytes()));
-      }
-      if (!bytes.empty()) std::memcpy(view.data, bytes.data(), bytes.size());
+      std::printf("input %zu '%s': float values quantized to %s (scale %g, zero point %d)\n", i,
+                  input_name(i).c_str(), ember::TensorTypeName(view.type),
+                  static_cast<double>(view.quant().scale), static_cast<int>(view.quant().zero_point));
+    } else if (!ToTensorBytes(arrays[i], view.type, &bytes, &error)) {
+      return Die("input '" + input_name(i) + "': " + error);
     }
-    std::vector<double> times;
-    for (int r = 0; r < repeat; ++r) {
-      const auto start = std::chrono::steady_clock::now();
-      if (interpreter.Invoke() != Status::kOk) return Die(reporter.message);
-      times.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+    if (bytes.size() != view.bytes()) {
+      return Die("input '" + input_name(i) + "': " + std::to_string(bytes.size()) +
+                 " bytes given, the model needs " + std::to_string(view.bytes()));
     }
-    std::sort(times.begin(), times.end());
-    for (size_t i = 0; i < interpreter.outputs_size(); ++i) {
-      const ember::TensorView view = interpreter.output(i);
-      ember::npy::Array array;
-      NpyTypeOf(view.type, &array.dtype);
-      array.shape.assign(view.dims, view.dims + view.rank);
-      const auto* begin = static_cast<const uint8_t*>(view.data);
-      array.data.assign(begin, begin + view.bytes());
-      const std::string path = output_dir + "/" + SanitizeName(interpreter.output_name(i)) + ".npy";
-      std::string error;
-      if (!ember::npy::WriteFile(path, array, &error)) return Die(error);
-      std::printf("output %zu '%s': %s %s -> %s\n", i, interpreter.output_name(i),
-                  ember::TensorTypeName(view.type), ember::npy::ShapeToString(array.shape).c_str(),
-                  path.c_str());
-    }
-    std::printf("latency: median %.3f ms over %d run(s)\n", times[times.size() / 2], repeat);
-    std::printf("arena: %zu bytes used", interpreter.arena_used_bytes());
-    if (plan != nullptr) std::printf(" (planned in file: %llu)", static_cast<unsigned long long>(plan->arena_bytes()));
-    std::printf("\n");
-    return 0;
+    if (!bytes.empty()) std::memcpy(view.data, bytes.data(), bytes.size());
   }
+  std::vector<double> times;
+  for (int r = 0; r < repeat; ++r) {
+    const auto start = std::chrono::steady_clock::now();
+    if (interpreter.Invoke() != Status::kOk) return Die(reporter.message);
+    times.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+  }
+  std::sort(times.begin(), times.end());
+  for (size_t i = 0; i < interpreter.outputs_size(); ++i) {
+    const ember::TensorView view = interpreter.output(i);
+    ember::npy::Array array;
+    NpyTypeOf(view.type, &array.dtype);
+    array.shape.assign(view.dims, view.dims + view.rank);
+    const auto* begin = static_cast<const uint8_t*>(view.data);
+    array.data.assign(begin, begin + view.bytes());
+    const std::string path = output_dir + "/" + SanitizeName(interpreter.output_name(i)) + ".npy";
+    std::string error;
+    if (!ember::npy::WriteFile(path, array, &error)) return Die(error);
+    std::printf("output %zu '%s': %s %s -> %s\n", i, interpreter.output_name(i),
+                ember::TensorTypeName(view.type), ember::npy::ShapeToString(array.shape).c_str(),
+                path.c_str());
+  }
+  std::printf("latency: median %.3f ms over %d run(s)\n", times[times.size() / 2], repeat);
+  std::printf("arena: %zu bytes used", interpreter.arena_used_bytes());
+  if (plan != nullptr) std::printf(" (planned in file: %llu)", static_cast<unsigned long long>(plan->arena_bytes()));
+  std::printf("\n");
+  return 0;
 }

@@ -25,6 +25,7 @@
 #include "interpreter/model.h"
 #include "kernels/kernels.h"
 #include "tools/common/aligned_buffer.h"
+#include "tools/common/growing_arena.h"
 #include "tools/common/npy.h"
 #include "tools/common/string_error_reporter.h"
 
@@ -148,26 +149,20 @@ class G2pRunner {
   }
 
   bool Init(std::string* error) {
-    const ember::schema::MemoryPlan* plan = model_.root().plan();
-    size_t arena_size =
-        plan != nullptr ? static_cast<size_t>(plan->arena_bytes()) : (size_t{1} << 20);
-    for (;;) {
-      arena_ = std::make_unique<ember::AlignedBuffer>(arena_size);
-      reporter_.message.clear();
-      interpreter_ = std::make_unique<ember::Interpreter>(model_, resolver_, arena_->data(),
-                                                          arena_->size(), &reporter_);
-      if (incremental_) interpreter_->EnableIncrementalInvoke();
-      const Status status = interpreter_->AllocateTensors();
-      if (status == Status::kArenaTooSmall && arena_size < (size_t{1} << 34)) {
-        arena_size *= 4;
-        continue;
-      }
-      if (status != Status::kOk) {
-        *error = reporter_.message;
-        return false;
-      }
-      break;
+    ember::ArenaInterpreter allocated;
+    const Status status = ember::AllocateInGrowingArena(
+        model_, resolver_, &reporter_,
+        [&](ember::Interpreter& interpreter) {
+          if (incremental_) interpreter.EnableIncrementalInvoke();
+          return Status::kOk;
+        },
+        &allocated);
+    if (status != Status::kOk) {
+      *error = reporter_.message;
+      return false;
     }
+    arena_ = std::move(allocated.arena);
+    interpreter_ = std::move(allocated.interpreter);
     grapheme_ = interpreter_->FindInput("grapheme");
     phoneme_ = interpreter_->FindInput("phoneme");
     preds_ = interpreter_->FindOutput("preds");

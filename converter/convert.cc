@@ -75,6 +75,14 @@ void MarkDynamicBatch(const tf::Graph& graph, const tf::LowerOptions& lower_opti
   report.notes.push_back(note.empty() ? "dynamic batch: 1.." + std::to_string(batch) : note);
 }
 
+// The error with the conversion's notes so far appended: they often name
+// the cause (an input whose shape had to be guessed).
+ConvertError WithNotes(const ConvertError& error, const std::vector<std::string>& notes) {
+  std::string message = error.what();
+  for (const std::string& note : notes) message += "\n  note: " + note;
+  return ConvertError(message);
+}
+
 void ClearBatchDims(IrGraph& graph) {
   graph.max_batch = 0;
   for (IrTensor& tensor : graph.tensors) tensor.batch_dim = -1;
@@ -162,10 +170,7 @@ ConvertResult FinishConversion(IrGraph& graph, const std::string& description,
   try {
     AttachMemoryPlan(model);
   } catch (const ConvertError& error) {
-    if (report.notes.empty()) throw;
-    std::string message = error.what();
-    for (const std::string& note : report.notes) message += "\n  note: " + note;
-    throw ConvertError(message);
+    throw WithNotes(error, report.notes);
   }
   ConvertResult result;
   result.model = SerializeModel(model);
@@ -222,7 +227,13 @@ ConvertResult ConvertTensorFlow(const std::string& path, const ConvertOptions& o
   tf::PruneToOutputs(graph, graph.output_names());
   step("prune-dead-nodes");
 
-  IrGraph ir = tf::Lower(graph, lower_options, &report.notes);
+  IrGraph ir;
+  try {
+    ir = tf::Lower(graph, lower_options, &report.notes);
+  } catch (const ConvertError& error) {
+    // An input of unknown shape taken as a scalar is the usual cause.
+    throw WithNotes(error, report.notes);
+  }
   RunFloatPasses(ir, report);
   MarkDynamicBatch(graph, lower_options, ir, report);
   QuantizeGraph(ir, options, report);

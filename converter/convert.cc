@@ -230,6 +230,8 @@ ConvertResult ConvertTensorFlow(const std::string& path, const ConvertOptions& o
   IrGraph ir;
   try {
     ir = tf::Lower(graph, lower_options, &report.notes);
+  } catch (const UnsupportedOpsError&) {
+    throw;
   } catch (const ConvertError& error) {
     // An input of unknown shape taken as a scalar is the usual cause.
     throw WithNotes(error, report.notes);

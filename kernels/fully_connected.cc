@@ -308,20 +308,38 @@ void EvalInt8(OpContext& context, const OpData& data) {
 // exact, so the result is the reference loop's to the bit.
 constexpr int32_t kExactInt16Run = 512;
 
-EMBER_HOST_SIMD_CLONES int64_t DotInt16Int8(const int16_t* in, const int8_t* weights,
-                                            int32_t count) {
-  int64_t total = 0;
+// The dot products of one input row with kRows consecutive weight rows
+// (the input is read once for all of them), added to sums[0..kRows).
+template <int kRows>
+EMBER_ALWAYS_INLINE void AccumulateInt16Dots(const int16_t* in, const int8_t* weights,
+                                             int32_t count, int64_t* sums) {
   for (int32_t start = 0; start < count; start += kExactInt16Run) {
     const int32_t end = count - start < kExactInt16Run ? count : start + kExactInt16Run;
-    int32_t run = 0;
-    for (int32_t i = start; i < end; ++i) run += int32_t{in[i]} * int32_t{weights[i]};
-    total += run;
+    int32_t run[kRows] = {};
+    for (int32_t i = start; i < end; ++i) {
+      const int32_t x = in[i];
+      for (int k = 0; k < kRows; ++k) run[k] += x * int32_t{weights[k * count + i]};
+    }
+    for (int k = 0; k < kRows; ++k) sums[k] += run[k];
   }
-  return total;
 }
 
-// EvalQuantized's int16 sums (the input zero point is 0) from DotInt16Int8;
-// the wrapping Sum type keeps the reference's arithmetic modulo its width.
+// The sums of every output of one row, four weight rows at a time.
+EMBER_HOST_SIMD_CLONES void Int16RowSums(const int16_t* in, const int8_t* weights,
+                                         int32_t in_features, int32_t out_features,
+                                         int64_t* sums) {
+  int32_t o = 0;
+  for (; o + 4 <= out_features; o += 4) {
+    AccumulateInt16Dots<4>(in, weights + o * in_features, in_features, sums + o);
+  }
+  for (; o < out_features; ++o) {
+    AccumulateInt16Dots<1>(in, weights + o * in_features, in_features, sums + o);
+  }
+}
+
+// EvalQuantized's int16 sums (the input zero point is 0) from Int16RowSums,
+// in blocks of outputs; the wrapping Sum type keeps the reference's
+// arithmetic modulo its width.
 template <typename Bias, typename Sum>
 void EvalInt16Fast(OpContext& context, const OpData& data) {
   const TensorView weights_view = context.input(kWeights);
@@ -333,13 +351,20 @@ void EvalInt16Fast(OpContext& context, const OpData& data) {
   const Bias* bias = bias_view.present() ? bias_view.data_as<const Bias>() : nullptr;
   const QuantizedMultiplier* multipliers = WeightMultipliers(data);
   int16_t* out = context.output(0).data_as<int16_t>();
+  constexpr int32_t kOutputBlock = 64;
+  int64_t sums[kOutputBlock];
   for (int32_t r = 0; r < data.rows; ++r) {
     const int16_t* in_row = in + r * in_features;
-    for (int32_t o = 0; o < out_features; ++o) {
-      const Sum acc = (bias != nullptr ? static_cast<Sum>(bias[o]) : 0) +
-                      static_cast<Sum>(DotInt16Int8(in_row, weights + o * in_features, in_features));
-      out[r * out_features + o] =
-          RequantizeSum<int16_t>(acc, multipliers[o * data.quant.multiplier_stride], data.quant);
+    for (int32_t first = 0; first < out_features; first += kOutputBlock) {
+      const int32_t block = out_features - first < kOutputBlock ? out_features - first : kOutputBlock;
+      for (int32_t k = 0; k < block; ++k) sums[k] = 0;
+      Int16RowSums(in_row, weights + first * in_features, in_features, block, sums);
+      for (int32_t k = 0; k < block; ++k) {
+        const int32_t o = first + k;
+        const Sum acc = (bias != nullptr ? static_cast<Sum>(bias[o]) : 0) + static_cast<Sum>(sums[k]);
+        out[r * out_features + o] =
+            RequantizeSum<int16_t>(acc, multipliers[o * data.quant.multiplier_stride], data.quant);
+      }
     }
   }
 }

@@ -2,7 +2,8 @@
 # The g2p benchmark of issue #8: the seven sentences of bench_words.txt (one
 # line = one batch), each through the whole 20-call decode (no early stop:
 # the TensorFlow times are for 20 calls), single thread; Ember float and int8
-# next to the blog's TensorFlow 1.13 times (timings.json, optimized_ms,
+# (make-int8.sh: int8 weights, int16 activations; also the variant with 8-bit
+# activations, less accurate: see examples/g2p/make-int8.sh) next to the blog's TensorFlow 1.13 times (timings.json, optimized_ms,
 # measured on the author's CPU: a different machine) and TensorFlow.js
 # (tfref's pure-JS cpu backend) run here on the same graph. Prints the
 # markdown table recorded in bench/RESULTS.md, with the MACs per word of the
@@ -55,10 +56,16 @@ if [ -f "$tmp/float.ember" ] && ! EMBER_BUILD_DIR=$build examples/g2p/make-int8.
   echo "g2p.sh: int8 conversion failed:" >&2
   tail -5 "$tmp/int8.log" >&2
 fi
+if [ -f "$tmp/float.ember" ] && ! EMBER_G2P_QUANTIZE=int8 EMBER_BUILD_DIR=$build \
+    examples/g2p/make-int8.sh "$graph" "$tmp/int8a8.ember" "$tmp/calibration_words.txt" \
+    >"$tmp/int8a8.log" 2>&1; then
+  echo "g2p.sh: int8 (8-bit activations) conversion failed:" >&2
+  tail -5 "$tmp/int8a8.log" >&2
+fi
 
 # Ember: per batch, the median decode time and the phones (checked against
 # bench_expected.tsv by the table script).
-for mode in float int8; do
+for mode in float int8 int8a8; do
   : >"$tmp/$mode.ms"
   : >"$tmp/$mode.cpu"
   : >"$tmp/$mode.phones"
@@ -95,8 +102,9 @@ def column(name):
 lines = [l.lower().split() for l in open(os.path.join(data, "bench_words.txt")) if l.strip()]
 tf = json.load(open(os.path.join(data, "timings.json")))["optimized_ms"]
 macs = [int(l.split("\t")[1]) for l in open(os.path.join(tmp, "macs.tsv"))]
-times = {mode: column(mode + ".ms") for mode in ("float", "int8", "tfjs")}
-cpu_times = {mode: column(mode + ".cpu") for mode in ("float", "int8", "tfjs")}
+modes = ("float", "int8", "int8a8", "tfjs")
+times = {mode: column(mode + ".ms") for mode in modes}
+cpu_times = {mode: column(mode + ".cpu") for mode in modes}
 
 # Peak: one core x clock x float32 lanes of one fused multiply-add per cycle.
 cpuinfo = open("/proc/cpuinfo").read()
@@ -126,8 +134,9 @@ def ratio(num, den, i):
     return ("%.0f×" if r >= 10 else "%.2g×") % r
 
 print("| batch | words | TF 1.13 ms (author's CPU) | TF.js ms (this machine) | Ember float ms | Ember int8 ms "
-      "| float vs TF | int8 vs TF | float vs TF.js | int8 vs TF.js | MMAC/word | float GMAC/s | % of peak |")
-print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+      "| Ember int8, 8-bit act. ms | float vs TF | int8 vs TF | int8 8-bit act. vs TF | float vs TF.js "
+      "| int8 vs TF.js | MMAC/word | float GMAC/s | % of peak |")
+print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 tf_ms = [tf[str(len(w))] for w in lines]
 for i, words in enumerate(lines):
     gmacs = "n/a"
@@ -135,9 +144,10 @@ for i, words in enumerate(lines):
     if i < len(times["float"]):
         rate = len(words) * macs[i] / (times["float"][i] * 1e6)
         gmacs, percent = "%.2f" % rate, "%.0f%%" % (100 * rate / peak)
-    print("| %d | %d | %.2f | %s | %s | %s | %s | %s | %s | %s | %.1f | %s | %s |" % (
-        i + 1, len(words), tf_ms[i], ms("tfjs", i), ms("float", i), ms("int8", i),
+    print("| %d | %d | %.2f | %s | %s | %s | %s | %s | %s | %s | %s | %s | %.1f | %s | %s |" % (
+        i + 1, len(words), tf_ms[i], ms("tfjs", i), ms("float", i), ms("int8", i), ms("int8a8", i),
         ratio(tf_ms, times["float"], i), ratio(tf_ms, times["int8"], i),
+        ratio(tf_ms, times["int8a8"], i),
         ratio(times["tfjs"], times["float"], i), ratio(times["tfjs"], times["int8"], i),
         macs[i] / 1e6, gmacs, percent))
 print()
@@ -149,19 +159,19 @@ print("MACs: bench/g2p_macs.py, the nominal work of the 20-call protocol as Tens
       "GMAC/s = words × MACs per word / Ember float time (an effective rate if Ember skips recomputation).")
 print("Peak (an estimate): 1 core × %.3f GHz (/proc/cpuinfo, %s) × %d float32 lanes (%s, one FMA per "
       "cycle; a core with two FMA ports peaks at twice this) = %.1f GMAC/s." % (mhz / 1000, model, lanes, isa, peak))
-for mode in ("float", "int8"):
+for mode in ("float", "int8", "int8a8"):
     path = os.path.join(tmp, mode + ".bench")
     if os.path.exists(path):
         first = open(path).readline()
         rows = re.search(r"\((\d+) rows computed", first).group(1)
         print("Ember %s computed %s rows for the 1-word batch%s." % (
             mode, rows, " (padded to the model's batch: no dynamic batch)" if "padded" in first else ""))
-for mode in ("float", "int8"):
+for mode in ("float", "int8", "int8a8"):
     same, total = agreement(mode)
     if total:
         print("Ember %s phones equal to bench_expected.tsv: %d of %d words." % (mode, same, total))
 sizes = {"frozen graph (.pb)": graph}
-sizes.update({"Ember %s" % m: os.path.join(tmp, m + ".ember") for m in ("float", "fp16", "int8")})
+sizes.update({"Ember %s" % m: os.path.join(tmp, m + ".ember") for m in ("float", "fp16", "int8", "int8a8")})
 print()
 print("| model | bytes |")
 print("|---|---:|")

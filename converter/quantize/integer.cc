@@ -498,18 +498,18 @@ class IntegerQuantizer {
                          QuantizeWeights(graph_.tensors[op.inputs[weights.filter]],
                                          weights.channel_axis, min_scales));
     if (bias >= 0) {
-      candidate.inputs[weights.bias] = AddConstant(
-          QuantizeBias(graph_.tensors[bias], input_scale,
-                       graph_.tensors[candidate.inputs[weights.filter]].quantization,
-                       options_.activations));
+      candidate.inputs[weights.bias] = AddQuantizedForm(
+          bias, QuantizeBias(graph_.tensors[bias], input_scale,
+                             graph_.tensors[candidate.inputs[weights.filter]].quantization,
+                             options_.activations));
     }
     return true;
   }
 
   // Adds `quantized`, a quantized form of float constant `source`, unless
-  // an identical one exists: an unrolled loop applies the same weights and
-  // constants (a zero initial state) at every step, and each step would
-  // otherwise store its own copy.
+  // an identical one exists: an unrolled loop applies the same weights,
+  // biases and constants (a zero initial state) at every step, and each step
+  // would otherwise store its own copy.
   int AddQuantizedForm(int source, IrTensor quantized) {
     std::vector<int>& forms = quantized_forms_[source];
     for (int t : forms) {

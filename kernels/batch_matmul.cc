@@ -2,17 +2,24 @@
 // dims (all but the last two) broadcast numpy-style; ranks may differ.
 // Adjoint flags do not exist: the converter inserts transposes instead.
 //
-// Int8 follows TFLite Micro's reference kernel bit for bit: a, b and the
-// output int8, each quantized per tensor with its own scale and zero point
-// (all free; both operands may be runtime tensors). Each output is the
-// integer sum of (a - a_zero_point) * (b - b_zero_point), scaled by the
-// fixed-point multiplier a_scale * b_scale / output_scale (the product taken
-// in float, as TFLite does), offset by the output zero point and clamped to
-// int8; there is no fused activation.
+// The quantized paths follow TFLite Micro's reference kernel bit for bit;
+// a, b and the output share one type, each quantized per tensor with its own
+// scale (both operands may be runtime tensors), and the multiplier is
+// a_scale * b_scale / output_scale with the product taken in float, as
+// TFLite does. There is no fused activation: results clamp to the type.
+//  - int8: zero points free. Each output is the integer sum of
+//    (a - a_zero_point) * (b - b_zero_point) in 32 bits, scaled by the
+//    fixed-point multiplier and offset by the output zero point.
+//  - int16 (TFLite's 16x8 scheme applied to two activations): zero points 0.
+//    The sums of a * b run in 64 bits (one product reaches 2^30, so even two
+//    can leave int32) and are scaled by the multiplier rounded to 16 bits
+//    (MultiplyWideByQuantizedMultiplier), as TFLite Micro's int16 kernel does.
 #include <inttypes.h>
 
+#include "kernels/internal/common.h"
 #include "kernels/internal/conv_shapes.h"
 #include "kernels/internal/quantization.h"
+#include "kernels/internal/weighted_op.h"
 #include "kernels/kernels.h"
 
 namespace ember::kernels {
@@ -21,36 +28,44 @@ namespace {
 struct OpData {
   // Over the batch dims only; strides count whole matrices.
   BroadcastPlan batches;
-  // Int8 only: minus the zero points of a (input_offset) and b, the output
-  // zero point and int8 range, and the multiplier.
-  Int8WeightedParams int8;
+  // Quantized only: minus the zero points of a (input_offset) and b, the
+  // output zero point and the output type's range, and the multiplier.
+  Int8WeightedParams quant;
   int32_t b_offset;
   QuantizedMultiplier multiplier;
 };
 
-// The int8 quantization: a, b and the output per tensor.
-Status PrepareInt8(OpContext& context, OpData* data) {
+// The int8 or int16 quantization: a, b and the output of a's type, per
+// tensor.
+Status PrepareQuantized(OpContext& context, OpData* data) {
   const TensorView a = context.input(0);
   const TensorView b = context.input(1);
   const TensorView output = context.output(0);
-  if (b.type != TensorType::INT8 || output.type != TensorType::INT8) {
+  if (b.type != a.type || output.type != a.type) {
     return EMBER_FAIL(context, Status::kUnsupported,
-                      "an int8 input 0 (a) needs an int8 input 1 (b) and output, has %s and %s",
-                      TensorTypeName(b.type), TensorTypeName(output.type));
+                      "an %s input 0 (a) needs an %s input 1 (b) and output, has %s and %s",
+                      TensorTypeName(a.type), TensorTypeName(a.type), TensorTypeName(b.type),
+                      TensorTypeName(output.type));
   }
   QuantParams a_quant;
   QuantParams b_quant;
   QuantParams output_quant;
-  EMBER_RETURN_IF_ERROR(ReadInt8Quantization(context, a, "input 0 (a)", &a_quant));
-  EMBER_RETURN_IF_ERROR(ReadInt8Quantization(context, b, "input 1 (b)", &b_quant));
-  EMBER_RETURN_IF_ERROR(ReadInt8Quantization(context, output, "output 0", &output_quant));
-  data->int8.input_offset = -a_quant.zero_point;
+  EMBER_RETURN_IF_ERROR(ReadQuantizedActivation(context, a, "input 0 (a)", &a_quant));
+  EMBER_RETURN_IF_ERROR(ReadQuantizedActivation(context, b, "input 1 (b)", &b_quant));
+  EMBER_RETURN_IF_ERROR(ReadQuantizedActivation(context, output, "output 0", &output_quant));
+  const bool int16 = a.type == TensorType::INT16;
+  data->quant.input_offset = -a_quant.zero_point;
   data->b_offset = -b_quant.zero_point;
-  data->int8.output_zero_point = output_quant.zero_point;
-  data->int8.activation_min = -128;
-  data->int8.activation_max = 127;
+  data->quant.output_zero_point = output_quant.zero_point;
+  data->quant.activation_min = int16 ? -32768 : -128;
+  data->quant.activation_max = int16 ? 32767 : 127;
   data->multiplier = QuantizeMultiplier(static_cast<double>(a_quant.scale * b_quant.scale) /
                                         static_cast<double>(output_quant.scale));
+  EMBER_CHECK_MODEL(
+      context, !int16 || data->multiplier.shift <= kMaxWideMultiplierShift,
+      "a scale * b scale / output scale must be below 2^%d for int16, is %g * %g / %g",
+      static_cast<int>(kMaxWideMultiplierShift), static_cast<double>(a_quant.scale),
+      static_cast<double>(b_quant.scale), static_cast<double>(output_quant.scale));
   return Status::kOk;
 }
 
@@ -93,7 +108,8 @@ Status Prepare(OpContext& context) {
   EMBER_RETURN_IF_ERROR(context.SetOutputShape(0, shape, rank));
   const TensorView output = context.output(0);
 
-  if (a.type != TensorType::INT8) {
+  const bool quantized = a.type == TensorType::INT8 || a.type == TensorType::INT16;
+  if (!quantized) {
     EMBER_RETURN_IF_ERROR(CheckFloat(context, a, "input 0 (a)"));
     EMBER_RETURN_IF_ERROR(CheckFloat(context, b, "input 1 (b)"));
     EMBER_RETURN_IF_ERROR(CheckFloat(context, output, "output 0"));
@@ -101,7 +117,7 @@ Status Prepare(OpContext& context) {
 
   auto* data = context.AllocateOpData<OpData>();
   if (data == nullptr) return Status::kArenaTooSmall;
-  if (a.type == TensorType::INT8) EMBER_RETURN_IF_ERROR(PrepareInt8(context, data));
+  if (quantized) EMBER_RETURN_IF_ERROR(PrepareQuantized(context, data));
   // Views of the leading (batch) dims: the dims arrays are shared, only the
   // ranks shrink.
   TensorView a_batch = a;
@@ -163,7 +179,7 @@ void EvalInt8(OpContext& context, const OpData& data) {
   const int32_t a_matrix = m_size * k_size;
   const int32_t b_matrix = k_size * n_size;
   const int32_t out_matrix = m_size * n_size;
-  const int32_t a_offset = data.int8.input_offset;
+  const int32_t a_offset = data.quant.input_offset;
   const int32_t b_offset = data.b_offset;
   ForEachBroadcast(data.batches, [&](int64_t a_index, int64_t b_index, int64_t out_index) {
     const int8_t* a_batch = a + static_cast<int32_t>(a_index) * a_matrix;
@@ -178,7 +194,60 @@ void EvalInt8(OpContext& context, const OpData& data) {
               static_cast<uint32_t>((a_row[k] + a_offset) * (b_batch[k * n_size + n] + b_offset));
         }
         out_batch[m * n_size + n] =
-            Requantize(static_cast<int32_t>(acc), data.multiplier, data.int8);
+            Requantize(static_cast<int32_t>(acc), data.multiplier, data.quant);
+      }
+    }
+  });
+}
+
+// Output columns summed together by EvalInt16, their 64-bit sums on the
+// stack.
+constexpr int32_t kInt16ColumnTile = 32;
+
+// Adds a_row[k] * (row k of b) over k to `width` column sums, b's rows
+// `n_size` apart. The products (at most 2^30) are exact in int32 and each is
+// added in 64 bits, wrapping in uint64 as RequantizeSum describes; the sums
+// are exact, so walking b along its rows gives TFLite's results to the bit.
+EMBER_HOST_SIMD_CLONES void AccumulateInt16Columns(const int16_t* a_row, const int16_t* b,
+                                                   int32_t k_size, int32_t n_size, int32_t width,
+                                                   uint64_t* sums) {
+  for (int32_t k = 0; k < k_size; ++k) {
+    const int32_t scale = a_row[k];
+    const int16_t* b_row = b + k * n_size;
+    for (int32_t n = 0; n < width; ++n) {
+      sums[n] += static_cast<uint64_t>(int64_t{scale * b_row[n]});
+    }
+  }
+}
+
+// Each output row in tiles of kInt16ColumnTile columns (the zero points are
+// 0, so the operands are used as they are).
+void EvalInt16(OpContext& context, const OpData& data) {
+  const TensorView a_view = context.input(0);
+  const TensorView b_view = context.input(1);
+  const int32_t m_size = a_view.dim(a_view.rank - 2);
+  const int32_t k_size = a_view.dim(a_view.rank - 1);
+  const int32_t n_size = b_view.dim(b_view.rank - 1);
+  const int16_t* a = a_view.data_as<const int16_t>();
+  const int16_t* b = b_view.data_as<const int16_t>();
+  int16_t* out = context.output(0).data_as<int16_t>();
+  const int32_t a_matrix = m_size * k_size;
+  const int32_t b_matrix = k_size * n_size;
+  const int32_t out_matrix = m_size * n_size;
+  ForEachBroadcast(data.batches, [&](int64_t a_index, int64_t b_index, int64_t out_index) {
+    const int16_t* a_batch = a + static_cast<int32_t>(a_index) * a_matrix;
+    const int16_t* b_batch = b + static_cast<int32_t>(b_index) * b_matrix;
+    int16_t* out_batch = out + static_cast<int32_t>(out_index) * out_matrix;
+    for (int32_t m = 0; m < m_size; ++m) {
+      const int16_t* a_row = a_batch + m * k_size;
+      int16_t* out_row = out_batch + m * n_size;
+      for (int32_t start = 0; start < n_size; start += kInt16ColumnTile) {
+        const int32_t width = n_size - start < kInt16ColumnTile ? n_size - start : kInt16ColumnTile;
+        uint64_t sums[kInt16ColumnTile] = {};
+        AccumulateInt16Columns(a_row, b_batch + start, k_size, n_size, width, sums);
+        for (int32_t n = 0; n < width; ++n) {
+          out_row[start + n] = RequantizeSum<int16_t>(sums[n], data.multiplier, data.quant);
+        }
       }
     }
   });
@@ -192,6 +261,9 @@ Status Eval(OpContext& context) {
       return Status::kOk;
     case TensorType::INT8:
       EvalInt8(context, data);
+      return Status::kOk;
+    case TensorType::INT16:
+      EvalInt16(context, data);
       return Status::kOk;
     default:
       break;

@@ -1,12 +1,14 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <random>
 #include <string>
 #include <vector>
 
 #include "kernels/kernels.h"
+#include "tests/testing/int16_test_util.h"
 #include "tests/testing/kernel_reference.h"
 #include "tests/testing/op_tester.h"
 #include "tests/testing/tflm_case.h"
@@ -438,6 +440,210 @@ TEST(BatchMatmulTest, Int8ChecksOperands) {
     test.Output({2, 2}, bad.output_type);
     if (!bad.output_scales.empty()) test.Quantize(bad.output_scales, {0});
     EXPECT_EQ(test.Run(kernels::kBatchMatmul), bad.status) << test.error();
+  }
+}
+
+// ---- Int16 --------------------------------------------------------------------
+
+TEST(BatchMatmulTest, Int16HandWorked) {
+  // a = [101, -3] at scale 0.5, b = [[1, -1], [0, 2]] at scale 0.25: sums 101
+  // and -101 - 6 = -107. Multiplier 0.5 * 0.25 / 0.25 = 0.5 (Q31 2^30, shift
+  // 0; rounded to Q15 2^14, total shift 15): 50.5 and -53.5, rounded half up
+  // to 51 and -53.
+  OpTester test(schema::OpCode::BATCH_MATMUL);
+  test.InputOf<int16_t>({1, 2}, {101, -3})
+      .Quantize({0.5f}, {0})
+      .InputOf<int16_t>({2, 2}, {1, -1, 0, 2})
+      .Quantize({0.25f}, {0})
+      .Output({1, 2}, schema::TensorType::INT16)
+      .Quantize({0.25f}, {0});
+  ASSERT_EQ(test.Run(kernels::kBatchMatmul), Status::kOk) << test.error();
+  EXPECT_EQ(test.OutputAs<int16_t>(0), (std::vector<int16_t>{51, -53}));
+}
+
+TEST(BatchMatmulTest, Int16SaturatesWithoutActivation) {
+  // 32767 * 32767 and -32768 * 32767 at scales 1 (multiplier 1): far outside
+  // int16, clamped to 32767 and -32768.
+  OpTester test(schema::OpCode::BATCH_MATMUL);
+  test.InputOf<int16_t>({2, 1}, {32767, -32768})
+      .Quantize({1.0f}, {0})
+      .InputOf<int16_t>({1, 1}, {32767}, true)
+      .Quantize({1.0f}, {0})
+      .Output({2, 1}, schema::TensorType::INT16)
+      .Quantize({1.0f}, {0});
+  ASSERT_EQ(test.Run(kernels::kBatchMatmul), Status::kOk) << test.error();
+  EXPECT_EQ(test.OutputAs<int16_t>(0), (std::vector<int16_t>{32767, -32768}));
+}
+
+// Three products of -32768 * -32768 sum to 3 * 2^30, past int32 (summed in
+// 32 bits it would wrap to -2^30); three of -32768 * 32767 to
+// -3,221,127,168. At scales 2^-8, 2^-8 and 2 the multiplier is 2^-17:
+// 24576 exactly and -24575.25, rounded to -24575.
+TEST(BatchMatmulTest, Int16SumsPastTheInt32Range) {
+  OpTester test(schema::OpCode::BATCH_MATMUL);
+  test.InputOf<int16_t>({1, 3}, {-32768, -32768, -32768})
+      .Quantize({1.0f / 256}, {0})
+      .InputOf<int16_t>({3, 2}, {-32768, 32767, -32768, 32767, -32768, 32767})
+      .Quantize({1.0f / 256}, {0})
+      .Output({1, 2}, schema::TensorType::INT16)
+      .Quantize({2.0f}, {0});
+  ASSERT_EQ(test.Run(kernels::kBatchMatmul), Status::kOk) << test.error();
+  EXPECT_EQ(test.OutputAs<int16_t>(0), (std::vector<int16_t>{24576, -24575}));
+}
+
+// Int16 against the double product of the dequantized operands over the
+// output scale, q. TFLite's rounding of the multiplier to 15 bits (a
+// mantissa in [2^14, 2^15]) moves it by a relative 2^-15 at most, so an
+// output may lie |q| * 2^-15 beyond q's half-step rounding: near the int16
+// limits that is a whole step, and at random outputs about one in ten
+// rounds the other way than q, so a count of exact outputs says little;
+// the bound is checked instead (clamped to int16). Both operands are runtime
+// tensors over the whole int16 range, with broadcast batch dims; n runs past
+// the kernel's column tiles (32) and k past the int32 range of the sums.
+TEST(BatchMatmulTest, Int16MatchesReferenceOverSweep) {
+  std::mt19937 rng(56);
+  std::uniform_real_distribution<float> unit(0.0f, 1.0f);
+  const std::vector<std::pair<std::vector<int32_t>, std::vector<int32_t>>> batches = {
+      {{}, {}}, {{3}, {}}, {{2, 1}, {3}}, {{1}, {2, 2}}};
+  const int sizes[][3] = {{1, 1, 1}, {2, 3, 4}, {1, 20, 70}, {3, 37, 33}, {4, 300, 5}};
+  for (const auto& [a_batch, b_batch] : batches) {
+    for (const auto& [m, k, n] : sizes) {
+      SCOPED_TRACE("a " + ShapeString(a_batch) + " b " + ShapeString(b_batch) + " m" +
+                   std::to_string(m) + " k" + std::to_string(k) + " n" + std::to_string(n));
+      std::vector<int32_t> a_shape = a_batch;
+      a_shape.insert(a_shape.end(), {m, k});
+      std::vector<int32_t> b_shape = b_batch;
+      b_shape.insert(b_shape.end(), {k, n});
+      const std::vector<int32_t> out_batch = BroadcastShape(a_batch, b_batch);
+      std::vector<int32_t> out_shape = out_batch;
+      out_shape.insert(out_shape.end(), {m, n});
+      int a_count = 1, b_count = 1, out_count = 1;
+      for (int32_t d : a_batch) a_count *= d;
+      for (int32_t d : b_batch) b_count *= d;
+      for (int32_t d : out_batch) out_count *= d;
+      const float a_scale = 1e-4f + 2e-4f * unit(rng);
+      const float b_scale = 1e-4f + 2e-4f * unit(rng);
+      // Uniform int16 values have rms 18919; the output covers about +-3
+      // spreads of one sum.
+      const float out_scale = static_cast<float>(6.0 * std::sqrt(k) * 18919 * a_scale * 18919 *
+                                                 b_scale / 65535 * (0.7 + 0.6 * unit(rng)));
+      const auto a =
+          testing::RandomInts<int16_t>(rng, static_cast<size_t>(a_count) * m * k, -32768, 32767);
+      const auto b =
+          testing::RandomInts<int16_t>(rng, static_cast<size_t>(b_count) * k * n, -32768, 32767);
+
+      std::vector<double> expected;
+      std::vector<int32_t> position(out_batch.size(), 0);
+      for (int batch = 0; batch < out_count; ++batch) {
+        int rest = batch;
+        for (size_t d = out_batch.size(); d-- > 0;) {
+          position[d] = rest % out_batch[d];
+          rest /= out_batch[d];
+        }
+        const int a_index = OperandBatch(a_batch, position);
+        const int b_index = OperandBatch(b_batch, position);
+        for (int i = 0; i < m; ++i) {
+          for (int j = 0; j < n; ++j) {
+            double sum = 0;
+            for (int l = 0; l < k; ++l) {
+              sum += a[(a_index * m + i) * k + l] * double{a_scale} *
+                     (b[(b_index * k + l) * n + j] * double{b_scale});
+            }
+            expected.push_back(sum / out_scale);
+          }
+        }
+      }
+
+      OpTester test(schema::OpCode::BATCH_MATMUL);
+      test.InputOf<int16_t>(a_shape, a)
+          .Quantize({a_scale}, {0})
+          .InputOf<int16_t>(b_shape, b)
+          .Quantize({b_scale}, {0})
+          .Output(out_shape, schema::TensorType::INT16)
+          .Quantize({out_scale}, {0});
+      ASSERT_EQ(test.Run(kernels::kBatchMatmul), Status::kOk) << test.error();
+      const std::vector<int16_t> actual = test.OutputAs<int16_t>(0);
+      ASSERT_EQ(actual.size(), expected.size());
+      auto clamp = [](double q) { return std::min(32767.0, std::max(-32768.0, q)); };
+      for (size_t i = 0; i < actual.size(); ++i) {
+        // The final half-step rounding, the multiplier's 15 bits and a
+        // margin for the float product of the scales.
+        const double bound = 0.5 + std::fabs(expected[i]) * (1.0 / 32768 + 1e-6);
+        EXPECT_GE(actual[i], clamp(expected[i] - bound)) << "output " << i;
+        EXPECT_LE(actual[i], clamp(expected[i] + bound)) << "output " << i;
+      }
+    }
+  }
+}
+
+// Bit-exact against TensorFlow Lite Micro's int16 reference kernel on
+// models made by tests/kernels/testdata/cases_int16.py (b is an int16
+// constant there).
+void ExpectMatchesTflmInt16(const std::string& name) {
+  testing::ExpectMatchesTflmInt16(kernels::kBatchMatmul, 126, name, [](const testing::TflmCase&) {
+    return schema::OpOptionsUnion();
+  });
+}
+
+TEST(BatchMatmulTest, Int16MatchesTflmBroadcast) {
+  ExpectMatchesTflmInt16("i16_batch_matmul_int16_broadcast");
+}
+
+TEST(BatchMatmulTest, Int16MatchesTflmDeep) {
+  ExpectMatchesTflmInt16("i16_batch_matmul_int16_deep");
+}
+
+TEST(BatchMatmulTest, Int16ChecksOperands) {
+  struct Bad {
+    const char* what;
+    schema::TensorType a_type;
+    int64_t a_zp;
+    schema::TensorType b_type;
+    int64_t b_zp;
+    schema::TensorType output_type;
+    int64_t output_zp;
+    float output_scale;
+    Status status;
+    const char* message;  // a part of the error message
+  };
+  using schema::TensorType;
+  const Bad cases[] = {
+      {"valid", TensorType::INT16, 0, TensorType::INT16, 0, TensorType::INT16, 0, 0.5f, Status::kOk,
+       ""},
+      {"a zero point", TensorType::INT16, 3, TensorType::INT16, 0, TensorType::INT16, 0, 0.5f,
+       Status::kInvalidModel, "input 0 (a) is int16 and must have zero point 0"},
+      {"b zero point", TensorType::INT16, 0, TensorType::INT16, -1, TensorType::INT16, 0, 0.5f,
+       Status::kInvalidModel, "input 1 (b) is int16 and must have zero point 0"},
+      {"output zero point", TensorType::INT16, 0, TensorType::INT16, 0, TensorType::INT16, 7, 0.5f,
+       Status::kInvalidModel, "output 0 is int16 and must have zero point 0"},
+      {"int8 b", TensorType::INT16, 0, TensorType::INT8, 0, TensorType::INT16, 0, 0.5f,
+       Status::kUnsupported,
+       "an int16 input 0 (a) needs an int16 input 1 (b) and output, has int8"},
+      {"int8 a, int16 b", TensorType::INT8, 0, TensorType::INT16, 0, TensorType::INT8, 0, 0.5f,
+       Status::kUnsupported, "an int8 input 0 (a) needs an int8 input 1 (b) and output, has int16"},
+      {"int8 output", TensorType::INT16, 0, TensorType::INT16, 0, TensorType::INT8, 0, 0.5f,
+       Status::kUnsupported, "and int8"},
+      {"multiplier 2^7 or more", TensorType::INT16, 0, TensorType::INT16, 0, TensorType::INT16, 0,
+       1e-5f, Status::kInvalidModel, "must be below 2^7 for int16"},
+  };
+  for (const Bad& bad : cases) {
+    SCOPED_TRACE(bad.what);
+    OpTester test(schema::OpCode::BATCH_MATMUL);
+    if (bad.a_type == TensorType::INT16) {
+      test.InputOf<int16_t>({2, 2}, {1, 2, 3, 4});
+    } else {
+      test.InputOf<int8_t>({2, 2}, {1, 2, 3, 4});
+    }
+    test.Quantize({0.1f}, {bad.a_zp});
+    if (bad.b_type == TensorType::INT16) {
+      test.InputOf<int16_t>({2, 2}, {1, 0, 0, 1});
+    } else {
+      test.InputOf<int8_t>({2, 2}, {1, 0, 0, 1});
+    }
+    test.Quantize({0.1f}, {bad.b_zp});
+    test.Output({2, 2}, bad.output_type).Quantize({bad.output_scale}, {bad.output_zp});
+    EXPECT_EQ(test.Run(kernels::kBatchMatmul), bad.status) << test.error();
+    EXPECT_NE(test.error().find(bad.message), std::string::npos) << test.error();
   }
 }
 

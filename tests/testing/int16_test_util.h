@@ -148,14 +148,19 @@ struct TflmInt16Case {
   std::vector<int16_t> golden;
   std::vector<int32_t> golden_shape;
 
-  // Adds the op's inputs (constants stay constants; the int16 input is fed
-  // the case's input) and its int16 output, with their quantization.
+  // Adds the op's inputs (constants stay constants; the int16 tensor without
+  // data is fed the case's input) and its int16 output, with their
+  // quantization.
   void AddOperands(OpTester& test) const {
     for (int32_t index : op.op_inputs) {
       const TfliteTensor& t = op.tensors.at(index);
       switch (t.type) {
-        case 7:  // INT16: the op's input
-          test.InputOf<int16_t>(t.shape, input);
+        case 7:  // INT16
+          if (t.data.empty()) {
+            test.InputOf<int16_t>(t.shape, input);
+          } else {
+            test.InputOf<int16_t>(t.shape, Values<int16_t>(t.data), true);
+          }
           break;
         case 9:  // INT8
           test.InputOf<int8_t>(t.shape, std::vector<int8_t>(t.data.begin(), t.data.end()), true);

@@ -1,6 +1,7 @@
 """TFLM golden cases of TFLite's int16x8 scheme (int16 activations with zero
-point 0, int8 weights, int64 or int32 bias), and of int8 BATCH_MATMUL (plain
-single-op int8 cases, named with this module's prefix all the same).
+point 0, int8 weights, int64 or int32 bias), of int16 BATCH_MATMUL (two int16
+operands, zero points 0), and of int8 BATCH_MATMUL (plain single-op int8
+cases, named with this module's prefix all the same).
 
 tflm_golden reads and writes only float32 and int8 model inputs and outputs,
 so each int16 case wraps its op between a QUANTIZE (float32 -> int16) and a
@@ -270,6 +271,48 @@ def i16_batch_matmul_int8_deep(rng):
     return batch_matmul8(rng, [3, 40], [40, 7], [3, 7])
 
 
+def batch_matmul16(rng, a_shape, b_shape, out_shape, a, b):
+    """int16 BATCH_MATMUL (TFLite's 16x8 scheme for two activations): a the
+    model input, b an int16 constant, the output int16; all three symmetric
+    (zero point 0), as TFLM requires."""
+    model = Int16Model()
+    a_scale, b_scale = f32(rng.uniform(1e-4, 3e-4)), f32(rng.uniform(1e-4, 3e-4))
+    x = model.input(a_shape, a_scale, a)
+    k = a_shape[-1]
+    # One output sums k products of (rms a * a_scale) * (rms b * b_scale); the
+    # output range covers about +-3 of those spreads.
+    def rms(q):
+        return float(np.sqrt(np.mean(q.astype(np.float64) ** 2)))
+    spread = np.sqrt(k) * rms(a) * a_scale * rms(b) * b_scale
+    out_scale = f32(6.0 * spread / 65535.0 * rng.uniform(0.9, 1.1))
+    model.tensor("b", b_shape, "INT16", [b_scale], [0], 0, b)
+    output = model.tensor("output", out_shape, "INT16", [out_scale], [0])
+    return model, "BATCH_MATMUL", [1, 2], output, "BatchMatMulOptions", {
+        "adj_x": False, "adj_y": False}, x
+
+
+def i16_batch_matmul_int16_broadcast(rng):
+    # a [2, 3, 4, 5] times b [3, 5, 6], over the whole int16 range: b's batch
+    # broadcasts over a's leading 2.
+    return batch_matmul16(rng, [2, 3, 4, 5], [3, 5, 6], [2, 3, 4, 6],
+                          int16(rng, [2, 3, 4, 5]), int16(rng, [3, 5, 6]))
+
+
+def i16_batch_matmul_int16_deep(rng):
+    # a [3, 300] times b [300, 7], every value of magnitude 24000..32768 with
+    # a random sign (and both int16 minima meeting once): products near 2^30,
+    # sums of both signs far past the int32 range (spread ~1.4e10), where
+    # only the 64-bit sums and their rounding to 16-bit multipliers hold.
+    def near_limits(shape):
+        magnitude = rng.integers(24000, 32767, size=shape, endpoint=True)
+        sign = rng.choice([-1, 1], size=shape)
+        return (magnitude * sign).astype(np.int16)
+    a = near_limits([3, 300])
+    b = near_limits([300, 7])
+    a[0, 0] = b[0, 0] = -32768
+    return batch_matmul16(rng, [3, 300], [300, 7], [3, 7], a, b)
+
+
 CASES = [
     i16_conv2d_per_channel_bias64_relu,
     i16_conv2d_per_tensor_bias32_dilated,
@@ -287,4 +330,6 @@ CASES = [
     i16_softmax_wide_rows,
     i16_batch_matmul_int8_broadcast,
     i16_batch_matmul_int8_deep,
+    i16_batch_matmul_int16_broadcast,
+    i16_batch_matmul_int16_deep,
 ]

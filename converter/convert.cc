@@ -1,5 +1,6 @@
 #include "converter/convert.h"
 
+#include <algorithm>
 #include <cstring>
 #include <fstream>
 
@@ -212,7 +213,21 @@ ConvertResult ConvertTensorFlow(const std::string& path, const ConvertOptions& o
   report.steps.push_back({"read", graph.size()});
   auto step = [&](const char* name) { report.steps.push_back({name, graph.size()}); };
   tf::LowerOptions lower_options;
-  lower_options.input_shapes = tf::InferCutShapes(graph, options.inputs);
+  // The model's inputs: the cut tensors, else the placeholders.
+  std::vector<std::string> inputs_to_infer;
+  if (options.inputs.empty()) {
+    for (tf::NodeId id : graph.NodeIds()) {
+      if (graph.node(id).op() == "Placeholder") inputs_to_infer.push_back(graph.node(id).name());
+    }
+  } else {
+    inputs_to_infer = options.inputs;
+  }
+  inputs_to_infer.erase(std::remove_if(inputs_to_infer.begin(), inputs_to_infer.end(),
+                                       [&](const std::string& name) {
+                                         return options.input_shapes.count(name) > 0;
+                                       }),
+                        inputs_to_infer.end());
+  lower_options.input_shapes = tf::InferCutShapes(graph, inputs_to_infer, &report.notes);
   for (const auto& [name, shape] : options.input_shapes) lower_options.input_shapes[name] = shape;
   tf::CutAtInputs(graph, options.inputs);
   step("cut-at-inputs");

@@ -1,6 +1,8 @@
 #include "converter/tf/shape_hints.h"
 
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "converter/error.h"
 
@@ -72,13 +74,88 @@ std::optional<Shape> ShapeOf(const Graph& graph, TensorRef tensor, int depth) {
   return std::nullopt;
 }
 
+// The value of a constant integer node, or nothing.
+std::optional<std::vector<int64_t>> ConstInts(const Graph& graph, TensorRef tensor) {
+  const Node& node = graph.node(tensor.node);
+  if (node.op() != "Const") return std::nullopt;
+  const ConstTensor value = node.GetTensor("value");
+  if (value.dtype != tensorflow::DT_INT32 && value.dtype != tensorflow::DT_INT64) return std::nullopt;
+  return value.AsInt64();
+}
+
+// True for tf.shape(tensor)[0]: StridedSlice(Shape(tensor), [0], [1], [1])
+// taking one element.
+bool IsLeadingDimOf(const Graph& graph, TensorRef value, TensorRef tensor) {
+  const Node& slice = graph.node(value.node);
+  if (slice.op() != "StridedSlice" || slice.num_inputs() != 4) return false;
+  const Node& shape = graph.node(slice.input(0).node);
+  if (shape.op() != "Shape" || shape.num_inputs() < 1 || shape.input(0) != tensor) return false;
+  const auto begin = ConstInts(graph, slice.input(1));
+  const auto end = ConstInts(graph, slice.input(2));
+  const auto strides = ConstInts(graph, slice.input(3));
+  return begin && end && strides && *begin == std::vector<int64_t>{0} &&
+         *end == std::vector<int64_t>{1} && *strides == std::vector<int64_t>{1} &&
+         slice.Has("shrink_axis_mask") && slice.GetInt("shrink_axis_mask") == 1;
+}
+
+// For a placeholder that records no shape at all but is reshaped from rows:
+// tf.reshape(x, [-1, 28, 28]) or tf.reshape(x, [tf.shape(x)[0], 28, 28]).
+// Its shape cannot be known; one row of the elements the reshape reads per
+// row, [1, 784], is the guess that works for a feed of one flat row (and
+// for any feed of one row, since the elements are the same).
+std::optional<Shape> RowOfReshape(const Graph& graph, TensorRef tensor) {
+  for (const Use& use : graph.Consumers(tensor)) {
+    const Node& reshape = graph.node(use.node);
+    if (reshape.op() != "Reshape" || use.slot != 0 || reshape.num_inputs() != 2) continue;
+    std::vector<int64_t> target;
+    if (const auto values = ConstInts(graph, reshape.input(1))) {
+      target = *values;
+    } else {
+      const Node& pack = graph.node(reshape.input(1).node);
+      if (pack.op() != "Pack") continue;
+      bool known = true;
+      for (const TensorRef& entry : pack.inputs()) {
+        const auto value = ConstInts(graph, entry);
+        if (value && value->size() == 1) {
+          target.push_back((*value)[0]);
+        } else if (IsLeadingDimOf(graph, entry, tensor)) {
+          target.push_back(-1);
+        } else {
+          known = false;
+        }
+      }
+      if (!known) continue;
+    }
+    if (target.size() < 2 || target[0] != -1) continue;
+    int64_t row = 1;
+    for (size_t d = 1; d < target.size(); ++d) {
+      if (target[d] <= 0) row = -1;
+      if (row > 0) row *= target[d];
+    }
+    if (row > 0) return Shape{1, row};
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::map<std::string, std::vector<int32_t>> InferCutShapes(const Graph& graph,
-                                                           const std::vector<std::string>& inputs) {
+                                                           const std::vector<std::string>& inputs,
+                                                           std::vector<std::string>* notes) {
   std::map<std::string, std::vector<int32_t>> shapes;
   for (const std::string& name : inputs) {
-    const std::optional<Shape> shape = ShapeOf(graph, graph.Resolve(name), 0);
+    const TensorRef tensor = graph.Resolve(name);
+    std::optional<Shape> shape = ShapeOf(graph, tensor, 0);
+    const Node& node = graph.node(tensor.node);
+    if (!shape && node.op() == "Placeholder" &&
+        (!node.Has("shape") || node.GetShape("shape").unknown_rank)) {
+      shape = RowOfReshape(graph, tensor);
+      if (shape) {
+        notes->push_back("input '" + name + "' records no shape: taken as [1, " +
+                         std::to_string((*shape)[1]) +
+                         "], one row of the Reshape it feeds (use --input-shape)");
+      }
+    }
     if (!shape) continue;
     std::vector<int32_t> dims;
     bool fits = true;

@@ -15,9 +15,12 @@
 namespace ember::convert::tf {
 
 // For each name in `inputs` whose shape can be inferred (every dim known),
-// its shape. Names that cannot be inferred are left out.
+// its shape. Names that cannot be inferred are left out. A placeholder that
+// records no shape but is reshaped from rows gets one row (and a note in
+// *notes saying so).
 std::map<std::string, std::vector<int32_t>> InferCutShapes(const Graph& graph,
-                                                           const std::vector<std::string>& inputs);
+                                                           const std::vector<std::string>& inputs,
+                                                           std::vector<std::string>* notes);
 
 }  // namespace ember::convert::tf
 

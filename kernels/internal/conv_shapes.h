@@ -185,11 +185,18 @@ EMBER_ALWAYS_INLINE void AccumulateDotsInLanes(const float* input, int32_t input
       }
     }
   }
+  // Each sum adds its lanes in lane order; with the lane loop outermost the
+  // kRows * kBlock sums are added side by side in vector registers.
+  float sums[kRows][kBlock] = {};
+  for (int l = 0; l < kLanes; ++l) {
+    for (int r = 0; r < kRows; ++r) {
+      for (int j = 0; j < kBlock; ++j) sums[r][j] += lanes[r][j][l];
+    }
+  }
   for (int r = 0; r < kRows; ++r) {
     const float* x = input + r * input_stride;
     for (int j = 0; j < kBlock; ++j) {
-      float sum = 0.0f;
-      for (int l = 0; l < kLanes; ++l) sum += lanes[r][j][l];
+      float sum = sums[r][j];
       const Weight* w = weights + j * weight_stride;
       for (int32_t k = i; k < size; ++k) sum += x[k] * static_cast<float>(w[k]);
       acc[r * acc_stride + j] += sum;

@@ -185,7 +185,8 @@ EMBER_ALWAYS_INLINE void AccumulateDotsInLanes(const float* input, int32_t input
       }
     }
   }
-  // Each sum adds its lanes in lane order; with the lane loop outermost the
+  // Each sum adds its lanes in lane order, then the products past the last
+  // full run in index order; with the lane and index loops outermost the
   // kRows * kBlock sums are added side by side in vector registers.
   float sums[kRows][kBlock] = {};
   for (int l = 0; l < kLanes; ++l) {
@@ -193,14 +194,14 @@ EMBER_ALWAYS_INLINE void AccumulateDotsInLanes(const float* input, int32_t input
       for (int j = 0; j < kBlock; ++j) sums[r][j] += lanes[r][j][l];
     }
   }
-  for (int r = 0; r < kRows; ++r) {
-    const float* x = input + r * input_stride;
+  for (int32_t k = i; k < size; ++k) {
     for (int j = 0; j < kBlock; ++j) {
-      float sum = sums[r][j];
-      const Weight* w = weights + j * weight_stride;
-      for (int32_t k = i; k < size; ++k) sum += x[k] * static_cast<float>(w[k]);
-      acc[r * acc_stride + j] += sum;
+      const float w = static_cast<float>(weights[j * weight_stride + k]);
+      for (int r = 0; r < kRows; ++r) sums[r][j] += input[r * input_stride + k] * w;
     }
+  }
+  for (int r = 0; r < kRows; ++r) {
+    for (int j = 0; j < kBlock; ++j) acc[r * acc_stride + j] += sums[r][j];
   }
 }
 

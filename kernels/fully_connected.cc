@@ -116,31 +116,36 @@ Status Prepare(OpContext& context) { return PrepareOp(context, true); }
 
 // Adds to out (rows x out_features) the dot products of every input row with
 // every weight row: two rows and four outputs at a time share their loads.
-template <int kRows, typename Weight>
-EMBER_ALWAYS_INLINE void AccumulateRowBlock(const float* in, const Weight* weights, int32_t in_features,
-                               int32_t out_features, float* out) {
-  int32_t next = 0;
-  for (; next + 4 <= out_features; next += 4) {
-    AccumulateDotsInLanes<kRows, 4>(in, in_features, weights + next * in_features, in_features,
-                                    in_features, out + next, out_features);
+// The outputs are the outer loop so that one block of weight rows is read
+// from memory once and then from L1 for every input row (the model's weights
+// are larger than L2; the input rows are small and stay cached).
+template <int kBlock, typename Weight>
+EMBER_ALWAYS_INLINE void AccumulateOutputBlock(const float* in, const Weight* weights,
+                                               int32_t rows, int32_t in_features,
+                                               int32_t out_features, float* out) {
+  int32_t r = 0;
+  for (; r + 2 <= rows; r += 2) {
+    AccumulateDotsInLanes<2, kBlock>(in + r * in_features, in_features, weights, in_features,
+                                     in_features, out + r * out_features, out_features);
   }
-  for (; next < out_features; ++next) {
-    AccumulateDotsInLanes<kRows, 1>(in, in_features, weights + next * in_features, in_features,
-                                    in_features, out + next, out_features);
+  if (r < rows) {
+    AccumulateDotsInLanes<1, kBlock>(in + r * in_features, in_features, weights, in_features,
+                                     in_features, out + r * out_features, out_features);
   }
 }
 
 template <typename Weight>
 EMBER_ALWAYS_INLINE void AccumulateRowDotsFor(const float* in, const Weight* weights, int32_t rows,
-                                 int32_t in_features, int32_t out_features, float* out) {
-  int32_t r = 0;
-  for (; r + 2 <= rows; r += 2) {
-    AccumulateRowBlock<2>(in + r * in_features, weights, in_features, out_features,
-                          out + r * out_features);
+                                              int32_t in_features, int32_t out_features,
+                                              float* out) {
+  int32_t next = 0;
+  for (; next + 4 <= out_features; next += 4) {
+    AccumulateOutputBlock<4>(in, weights + next * in_features, rows, in_features, out_features,
+                             out + next);
   }
-  if (r < rows) {
-    AccumulateRowBlock<1>(in + r * in_features, weights, in_features, out_features,
-                          out + r * out_features);
+  for (; next < out_features; ++next) {
+    AccumulateOutputBlock<1>(in, weights + next * in_features, rows, in_features, out_features,
+                             out + next);
   }
 }
 

@@ -112,21 +112,56 @@ Status Prepare(OpContext& context) {
   data->inner = 1;
   for (int d = axis; d < indices.rank; ++d) data->inner *= indices.dims[d];
   data->element_size = static_cast<int32_t>(TensorTypeSize(out.type));
+  EMBER_CHECK_MODEL(context,
+                    data->element_size == 1 || data->element_size == 2 ||
+                        data->element_size == 4 || data->element_size == 8,
+                    "output type %s has no element size of 1, 2, 4 or 8 bytes",
+                    TensorTypeName(out.type));
   return Status::kOk;
 }
 
-template <typename Index>
-void OneHotTyped(const OpData& data, const Index* indices, const uint8_t* on_value,
-                 const uint8_t* off_value, uint8_t* output) {
-  const size_t element_size = static_cast<size_t>(data.element_size);
+// An element of a fixed size, copied as one value.
+template <size_t kSize>
+struct ElementBytes {
+  uint8_t bytes[kSize];
+};
+
+template <typename Element, typename Index>
+void OneHotElements(const OpData& data, const Index* indices, const uint8_t* on_value,
+                    const uint8_t* off_value, uint8_t* output) {
+  Element on;
+  Element off;
+  memcpy(&on, on_value, sizeof(Element));
+  memcpy(&off, off_value, sizeof(Element));
   for (int32_t o = 0; o < data.outer; ++o) {
     for (int32_t k = 0; k < data.depth; ++k) {
       for (int32_t i = 0; i < data.inner; ++i) {
         const Index index = indices[static_cast<int64_t>(o) * data.inner + i];
-        memcpy(output, index == k ? on_value : off_value, element_size);
-        output += element_size;
+        memcpy(output, index == k ? &on : &off, sizeof(Element));
+        output += sizeof(Element);
       }
     }
+  }
+}
+
+// The element sizes of the tensor types as fixed-size copies (a memcpy of a
+// run-time size per element costs a library call each).
+template <typename Index>
+void OneHotTyped(const OpData& data, const Index* indices, const uint8_t* on_value,
+                 const uint8_t* off_value, uint8_t* output) {
+  switch (data.element_size) {
+    case 1:
+      OneHotElements<ElementBytes<1>>(data, indices, on_value, off_value, output);
+      return;
+    case 2:
+      OneHotElements<ElementBytes<2>>(data, indices, on_value, off_value, output);
+      return;
+    case 4:
+      OneHotElements<ElementBytes<4>>(data, indices, on_value, off_value, output);
+      return;
+    default:  // 8, as Prepare checked
+      OneHotElements<ElementBytes<8>>(data, indices, on_value, off_value, output);
+      return;
   }
 }
 

@@ -24,6 +24,7 @@
 
 #include "fixedpoint/fixedpoint.h"
 #include "kernels/internal/conv_shapes.h"
+#include "kernels/internal/float_math.h"
 #include "kernels/internal/integer_only.h"
 #include "kernels/internal/quantization.h"
 #include "kernels/internal/unary.h"
@@ -203,12 +204,12 @@ Status PrepareOp(OpContext& context) {
 
 Status Prepare(OpContext& context) { return PrepareOp(context); }
 
-void EvalFloat(OpContext& context, const OpData& data) {
-  const float* input = context.input(0).data_as<const float>();
-  float* output = context.output(0).data_as<float>();
-  const int32_t depth = data.depth;
-  const float beta = data.beta;
-  for (int64_t row = 0; row < data.rows; ++row) {
+// The rows of a float softmax, compiled for the host's wider SIMD too: the
+// exponentials (float_math.h) vectorize; the sum stays a separate loop in
+// index order, so its rounding does not depend on the vector width.
+EMBER_HOST_SIMD_CLONES void SoftmaxFloatRows(const float* input, int64_t rows, int32_t depth,
+                                             float beta, float* output) {
+  for (int64_t row = 0; row < rows; ++row) {
     const float* x = input + row * depth;
     float* y = output + row * depth;
     // Shifting by the largest beta * x (not the largest x, which is wrong for a
@@ -216,14 +217,17 @@ void EvalFloat(OpContext& context, const OpData& data) {
     // term is exactly 1 so the sum is at least 1.
     float shift = beta * x[0];
     for (int32_t i = 1; i < depth; ++i) shift = fmaxf(shift, beta * x[i]);
+    for (int32_t i = 0; i < depth; ++i) y[i] = ExpFloat(beta * x[i] - shift);
     float sum = 0.0f;
-    for (int32_t i = 0; i < depth; ++i) {
-      y[i] = expf(beta * x[i] - shift);
-      sum += y[i];
-    }
+    for (int32_t i = 0; i < depth; ++i) sum += y[i];
     const float scale = 1.0f / sum;
     for (int32_t i = 0; i < depth; ++i) y[i] *= scale;
   }
+}
+
+void EvalFloat(OpContext& context, const OpData& data) {
+  SoftmaxFloatRows(context.input(0).data_as<const float>(), data.rows, data.depth, data.beta,
+                   context.output(0).data_as<float>());
 }
 
 using ScaledDiff = gemmlowp::FixedPoint<int32_t, kScaledDiffIntegerBits>;

@@ -12,9 +12,9 @@
 //    TFLite's sigmoid table read at twice the input (tanh(x) =
 //    2 sigmoid(2x) - 1); inputs of magnitude 5.3125 and more saturate (to
 //    -32767 and 32767).
-#include <math.h>
 
 #include "fixedpoint/fixedpoint.h"
+#include "kernels/internal/float_math.h"
 #include "kernels/internal/quantization.h"
 #include "kernels/internal/quantized_elementwise.h"
 #include "kernels/internal/unary.h"
@@ -63,29 +63,15 @@ void EvalInt16(OpContext& context, const Int16SigmoidInput& in) {
   }
 }
 
-// Float tanh from one expf: 1 - 2 / (exp(2|x|) + 1) loses at most a few
-// ulps to cancellation for |x| >= 1/4; below that, the odd Taylor series up
-// to x^13 (the first term left out is below 2^-39 there). The C library's
-// tanhf goes through expm1f and costs about five times as much, which
-// matters in recurrent models (every gate of every step).
-float Tanh(float x) {
-  const float magnitude = fabsf(x);
-  if (magnitude < 0.25f) {
-    const float x2 = x * x;
-    const float series =
-        -1.0f / 3 +
-        x2 * (2.0f / 15 +
-              x2 * (-17.0f / 315 +
-                    x2 * (62.0f / 2835 + x2 * (-1382.0f / 155925 + x2 * (21844.0f / 6081075)))));
-    return x + x * x2 * series;
-  }
-  // tanh(9) is 1 to within 2^-25.
-  if (magnitude > 9.0f) return copysignf(1.0f, x);
-  return copysignf(1.0f - 2.0f / (expf(2.0f * magnitude) + 1.0f), x);
+// Float tanh (float_math.h) over the tensor, compiled for the host's wider
+// SIMD too: most of a recurrent model's tanh calls come in long runs (every
+// gate of every row; attention scores).
+EMBER_HOST_SIMD_CLONES void EvalFloat(const float* input, int64_t count, float* output) {
+  for (int64_t i = 0; i < count; ++i) output[i] = TanhFloat(input[i]);
 }
 
 Status Eval(OpContext& context) {
-  return EvalSigmoidOp(context, EvalInt8, EvalInt16, Tanh);
+  return EvalSigmoidOp(context, EvalInt8, EvalInt16, EvalFloat);
 }
 
 }  // namespace

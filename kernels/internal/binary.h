@@ -108,8 +108,14 @@ inline Status EvalBinary(OpContext& context, FloatFn float_fn, IntFn int_fn) {
   const BinaryOpData& data = *context.op_data_as<BinaryOpData>();
   if (context.output(0).type == TensorType::FLOAT32) {
     const FloatRange range = data.activation;
-    EvalBinaryTyped<float>(context, data,
-                           [&](float x, float y) { return Clamp(float_fn(x, y), range); });
+    // Without an activation the clamp is the identity (NaN included); left
+    // out, the loop vectorizes (the clamp's branches keep it scalar).
+    if (range.min == -INFINITY && range.max == INFINITY) {
+      EvalBinaryTyped<float>(context, data, float_fn);
+    } else {
+      EvalBinaryTyped<float>(context, data,
+                             [&](float x, float y) { return Clamp(float_fn(x, y), range); });
+    }
   } else {
     EvalBinaryTyped<int32_t>(context, data, int_fn);
   }

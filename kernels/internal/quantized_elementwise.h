@@ -256,11 +256,12 @@ inline Status PrepareSigmoidOp(OpContext& context, float int8_scale, const char*
 }
 
 // Eval of Logistic and Tanh: the op's int8 or int16 path on the op data, or
-// `float_function` elementwise.
-template <typename FloatFunction>
-Status EvalSigmoidOp(OpContext& context, void (*eval_int8)(OpContext&, const Int8SigmoidInput&),
-                     void (*eval_int16)(OpContext&, const Int16SigmoidInput&),
-                     FloatFunction float_function) {
+// `eval_float` over all the float elements at once (one call for the whole
+// tensor, so that the op can compile its loop for the host's wider SIMD).
+inline Status EvalSigmoidOp(OpContext& context,
+                            void (*eval_int8)(OpContext&, const Int8SigmoidInput&),
+                            void (*eval_int16)(OpContext&, const Int16SigmoidInput&),
+                            void (*eval_float)(const float* input, int64_t count, float* output)) {
   switch (context.input(0).type) {
     case TensorType::INT8:
       eval_int8(context, context.op_data_as<SigmoidOpData>()->int8);
@@ -271,7 +272,10 @@ Status EvalSigmoidOp(OpContext& context, void (*eval_int8)(OpContext&, const Int
     default:
       break;
   }
-  return EvalUnaryFloat(context, float_function);
+  const TensorView input = context.input(0);
+  eval_float(input.data_as<const float>(), input.num_elements(),
+             context.output(0).data_as<float>());
+  return Status::kOk;
 }
 
 }  // namespace ember::kernels

@@ -169,10 +169,53 @@ inline Status PrepareQuantizedMeanOrSum(OpContext& context, bool mean, ReduceOpD
   return Status::kOk;
 }
 
+// The number of input elements per output element if the plan reduces
+// exactly the innermost axes (each output then folds one contiguous run of
+// the input), else 0.
+inline int32_t TrailingRunLength(const ReducePlan& plan) {
+  int d = plan.rank - 1;
+  int32_t run = 1;
+  for (; d >= 0 && plan.out_strides[d] == 0; --d) run *= plan.dims[d];
+  for (; d >= 0; --d) {
+    if (plan.out_strides[d] == 0) return 0;
+  }
+  return run;
+}
+
+// Folds each run of `run` inputs into its output, four outputs at a time:
+// each output's fold is the same in-order chain, and the four independent
+// chains overlap in the pipeline.
+template <typename In, typename Acc, typename Combine>
+inline void ReduceRunsInto(const In* in, int32_t outputs, int32_t run, Acc* out, Acc init,
+                           Combine combine) {
+  constexpr int kChains = 4;
+  int32_t o = 0;
+  for (; o + kChains <= outputs; o += kChains) {
+    Acc acc[kChains];
+    for (int c = 0; c < kChains; ++c) acc[c] = init;
+    const In* first = in + static_cast<int64_t>(o) * run;
+    for (int32_t k = 0; k < run; ++k) {
+      for (int c = 0; c < kChains; ++c) acc[c] = combine(acc[c], first[c * run + k]);
+    }
+    for (int c = 0; c < kChains; ++c) out[o + c] = acc[c];
+  }
+  for (; o < outputs; ++o) {
+    Acc acc = init;
+    const In* first = in + static_cast<int64_t>(o) * run;
+    for (int32_t k = 0; k < run; ++k) acc = combine(acc, first[k]);
+    out[o] = acc;
+  }
+}
+
 // Sets every output element to `init`, then folds each input element into its
 // output element with acc = combine(acc, value), in input order.
 template <typename In, typename Acc, typename Combine>
 inline void ReduceInto(const ReducePlan& plan, const In* in, Acc* out, Acc init, Combine combine) {
+  const int32_t run = plan.input_count == 0 ? 0 : TrailingRunLength(plan);
+  if (run > 0) {
+    ReduceRunsInto(in, plan.output_count, run, out, init, combine);
+    return;
+  }
   for (int32_t o = 0; o < plan.output_count; ++o) out[o] = init;
   if (plan.input_count == 0) return;
   int32_t index[kMaxRank] = {0};

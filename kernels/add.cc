@@ -19,8 +19,8 @@ Status Eval(OpContext& context) {
     return EvalQuantizedArithmetic(
         context, [](int32_t a, int32_t b, const QuantizedArithmeticParams& params) {
           return QuantizedArithmeticResult(
-              ScaleAddend(a, params.a_offset, params.a_multiplier, params) +
-                  ScaleAddend(b, params.b_offset, params.b_multiplier, params),
+              ScaleAddend(a, params.a_offset, params.a_scale, params) +
+                  ScaleAddend(b, params.b_offset, params.b_scale, params),
               params);
         });
   }

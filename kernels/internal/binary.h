@@ -15,6 +15,7 @@
 
 #include "interpreter/kernel.h"
 #include "kernels/internal/common.h"
+#include "kernels/internal/int8_fast.h"
 #include "kernels/internal/quantization.h"
 #include "kernels/internal/quantized_elementwise.h"
 #include "kernels/internal/unary.h"
@@ -160,7 +161,10 @@ inline Status EvalBinaryAs(OpContext& context, Fn fn) {
 //  - Mul: the product of the operands minus their zero points, scaled by
 //    scale_a * scale_b / output scale.
 // Then the output zero point is added and the result clamped to the fused
-// activation's quantized range.
+// activation's quantized range. Eval multiplies with the multipliers as
+// Int8Scale (int8_fast.h): TFLite's MultiplyByQuantizedMultiplier, bit for
+// bit for any int32 value (int16 operands too), in a single rounding of one
+// 64-bit product instead of gemmlowp's two roundings.
 struct QuantizedArithmeticParams {
   int32_t a_offset;  // minus the zero points
   int32_t b_offset;
@@ -169,6 +173,9 @@ struct QuantizedArithmeticParams {
   QuantizedMultiplier a_multiplier;  // Add and Sub only
   QuantizedMultiplier b_multiplier;  // Add and Sub only
   QuantizedMultiplier output_multiplier;
+  Int8Scale a_scale;  // Add and Sub only
+  Int8Scale b_scale;  // Add and Sub only
+  Int8Scale output_scale;
   int32_t activation_min;
   int32_t activation_max;
 };
@@ -244,7 +251,11 @@ inline Status PrepareArithmetic(OpContext& context, Arithmetic op) {
   } else {
     params.left_shift = type == TensorType::INT8 ? 20 : 15;
     EMBER_RETURN_IF_ERROR(ComputeAddSubMultipliers(context, op, a, b, out, &params));
+    params.a_scale = MakeInt8Scale(params.a_multiplier.multiplier, params.a_multiplier.shift);
+    params.b_scale = MakeInt8Scale(params.b_multiplier.multiplier, params.b_multiplier.shift);
   }
+  params.output_scale =
+      MakeInt8Scale(params.output_multiplier.multiplier, params.output_multiplier.shift);
   const bool int8 = type == TensorType::INT8;
   QuantizedActivationRange(activation, out, int8 ? -128 : -32768, int8 ? 127 : 32767,
                            &params.activation_min, &params.activation_max);
@@ -254,17 +265,18 @@ inline Status PrepareArithmetic(OpContext& context, Arithmetic op) {
 // Add and Sub: one operand on the common scale, (q + offset) * 2^left_shift
 // times its multiplier (in range: |q + offset| <= 255 for int8, <= 2^15 for
 // int16).
-inline int32_t ScaleAddend(int32_t q, int32_t offset, QuantizedMultiplier multiplier,
+inline int32_t ScaleAddend(int32_t q, int32_t offset, const Int8Scale& scale,
                            const QuantizedArithmeticParams& params) {
-  return MultiplyByQuantizedMultiplier((q + offset) * (1 << params.left_shift), multiplier);
+  return ScaleInt8Sum(static_cast<uint32_t>((q + offset) * (1 << params.left_shift)), scale);
 }
 
 // A raw sum, difference or product scaled to the output, offset by its zero
 // point (in 64 bits, where TFLite's int32 sum could overflow for absurd
 // multipliers) and clamped to the activation range.
 inline int32_t QuantizedArithmeticResult(int32_t raw, const QuantizedArithmeticParams& params) {
-  const int64_t value = int64_t{MultiplyByQuantizedMultiplier(raw, params.output_multiplier)} +
-                        params.output_zero_point;
+  const int64_t value =
+      int64_t{ScaleInt8Sum(static_cast<uint32_t>(raw), params.output_scale)} +
+      params.output_zero_point;
   if (value < params.activation_min) return params.activation_min;
   if (value > params.activation_max) return params.activation_max;
   return static_cast<int32_t>(value);

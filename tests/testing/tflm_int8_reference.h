@@ -1,10 +1,11 @@
-// TFLite Micro's reference int8 Logistic, Tanh and Softmax, written out from
-// its source (tensorflow/lite/kernels/internal/reference/integer_ops/
-// logistic.h, tanh.h, reference/softmax.h, and the Prepare of
-// micro/kernels/logistic_common.cc, tanh_common.cc, softmax_common.cc) for
-// one value or row at a time, independently of the kernels: the kernels
-// tabulate these computations in Prepare, and the tests compare every input
-// against them.
+// TFLite Micro's reference int8 Logistic, Tanh, Softmax, Add, Sub and Mul,
+// written out from its source (tensorflow/lite/kernels/internal/reference/
+// integer_ops/logistic.h, tanh.h, add.h, mul.h, reference/softmax.h, sub.h,
+// and the Prepare of micro/kernels/logistic_common.cc, tanh_common.cc,
+// softmax_common.cc, add_common.cc, sub_common.cc, mul_common.cc) for one
+// value or row at a time, independently of the kernels: the kernels
+// tabulate or regroup these computations, and the tests compare them
+// against these bit for bit.
 #ifndef EMBER_TESTS_TESTING_TFLM_INT8_REFERENCE_H_
 #define EMBER_TESTS_TESTING_TFLM_INT8_REFERENCE_H_
 
@@ -171,6 +172,77 @@ inline std::vector<int8_t> TflmInt8SoftmaxRow(const std::vector<int8_t>& x,
     out[i] = static_cast<int8_t>(std::min<int32_t>(std::max<int32_t>(shifted_output, -128), 127));
   }
   return out;
+}
+
+// Add, Sub and Mul with no fused activation or RELU (whose range starts at
+// the output zero point).
+enum class TflmArithmetic { kAdd, kSub, kMul };
+
+struct TflmInt8ArithmeticParams {
+  TflmArithmetic op;
+  int32_t a_offset;
+  int32_t b_offset;
+  int32_t output_offset;
+  int32_t a_multiplier;
+  int a_shift;
+  int32_t b_multiplier;
+  int b_shift;
+  int32_t output_multiplier;
+  int output_shift;
+  int32_t activation_min;
+  int32_t activation_max;
+};
+
+inline TflmInt8ArithmeticParams TflmInt8ArithmeticPrepare(TflmArithmetic op, float a_scale,
+                                                          int32_t a_zero_point, float b_scale,
+                                                          int32_t b_zero_point, float out_scale,
+                                                          int32_t out_zero_point, bool relu) {
+  constexpr int kLeftShift = 20;
+  TflmInt8ArithmeticParams p = {};
+  p.op = op;
+  p.a_offset = -a_zero_point;
+  p.b_offset = -b_zero_point;
+  p.output_offset = out_zero_point;
+  if (op == TflmArithmetic::kMul) {
+    const double real = static_cast<double>(a_scale) * static_cast<double>(b_scale) /
+                        static_cast<double>(out_scale);
+    TflmQuantizeMultiplier(real, &p.output_multiplier, &p.output_shift);
+  } else if (op == TflmArithmetic::kAdd) {
+    const double twice_max = 2 * static_cast<double>(std::max(a_scale, b_scale));
+    TflmQuantizeMultiplier(static_cast<double>(a_scale) / twice_max, &p.a_multiplier, &p.a_shift);
+    TflmQuantizeMultiplier(static_cast<double>(b_scale) / twice_max, &p.b_multiplier, &p.b_shift);
+    TflmQuantizeMultiplier(twice_max / ((1 << kLeftShift) * static_cast<double>(out_scale)),
+                           &p.output_multiplier, &p.output_shift);
+  } else {
+    const float twice_max = 2 * std::max(a_scale, b_scale);
+    TflmQuantizeMultiplier(static_cast<double>(a_scale / twice_max), &p.a_multiplier, &p.a_shift);
+    TflmQuantizeMultiplier(static_cast<double>(b_scale / twice_max), &p.b_multiplier, &p.b_shift);
+    TflmQuantizeMultiplier(static_cast<double>(twice_max / ((1 << kLeftShift) * out_scale)),
+                           &p.output_multiplier, &p.output_shift);
+  }
+  p.activation_min = relu ? std::max(-128, out_zero_point) : -128;
+  p.activation_max = 127;
+  return p;
+}
+
+inline int8_t TflmInt8Arithmetic(int8_t a, int8_t b, const TflmInt8ArithmeticParams& p) {
+  constexpr int kLeftShift = 20;
+  const int32_t a_value = p.a_offset + a;
+  const int32_t b_value = p.b_offset + b;
+  int32_t raw = 0;
+  if (p.op == TflmArithmetic::kMul) {
+    raw = p.output_offset +
+          TflmMultiplyByQuantizedMultiplier(a_value * b_value, p.output_multiplier, p.output_shift);
+  } else {
+    const int32_t scaled_a =
+        TflmMultiplyByQuantizedMultiplier(a_value * (1 << kLeftShift), p.a_multiplier, p.a_shift);
+    const int32_t scaled_b =
+        TflmMultiplyByQuantizedMultiplier(b_value * (1 << kLeftShift), p.b_multiplier, p.b_shift);
+    const int32_t sum = p.op == TflmArithmetic::kAdd ? scaled_a + scaled_b : scaled_a - scaled_b;
+    raw = p.output_offset +
+          TflmMultiplyByQuantizedMultiplier(sum, p.output_multiplier, p.output_shift);
+  }
+  return static_cast<int8_t>(std::min(p.activation_max, std::max(p.activation_min, raw)));
 }
 
 }  // namespace ember::testing

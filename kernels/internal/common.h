@@ -33,8 +33,10 @@ inline FloatRange ActivationRange(schema::Activation activation) {
 // runs. Other targets (and clang) get the one build their flags ask for.
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__linux__)
 #define EMBER_HOST_SIMD_CLONES __attribute__((target_clones("avx2", "default")))
+constexpr bool kHostSimdClones = true;
 #else
 #define EMBER_HOST_SIMD_CLONES
+constexpr bool kHostSimdClones = false;
 #endif
 // For the loops a EMBER_HOST_SIMD_CLONES function calls: inlined, they are
 // compiled for each clone's instruction set.

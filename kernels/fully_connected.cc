@@ -239,12 +239,20 @@ void EvalQuantized(OpContext& context, const OpData& data) {
 // multiplies them so, widening each product to add it (7 instructions per
 // 16 products with AVX2), while offset inputs keep 32-bit products, which
 // become 16-bit multiply-adds (vpmaddwd: 2 instructions per 16).
+//
+// Those hosts also keep the last inputs of a row out of the scalar loop the
+// compiler leaves after its vectors: the row runs in whole multiples of
+// kVectorTail values, and its last kVectorTail values once more against a
+// copy of the block's weights that holds 0 where the multiples already
+// counted them. The extra products are 0, so the sums are the same.
 constexpr bool kFoldInputOffset = !kHostSimdClones;
+constexpr int32_t kVectorTail = 32;
 
 template <int kBlock>
-EMBER_ALWAYS_INLINE void FullyConnectedInt8Block(const OpData& data, const int8_t* in, const int8_t* weights,
-                             const int32_t* bias, int32_t in_features, int32_t out_features,
-                             int32_t o, int8_t* out) {
+EMBER_ALWAYS_INLINE void FullyConnectedInt8Block(const OpData& data, const int8_t* in,
+                                                 const int8_t* weights, const int32_t* bias,
+                                                 int32_t in_features, int32_t out_features,
+                                                 int32_t o, int8_t* out) {
   const int8_t* weight_rows = weights + o * in_features;
   const int32_t offset = data.quant.input_offset;
   const bool fold = kFoldInputOffset && data.rows > 1;
@@ -261,15 +269,31 @@ EMBER_ALWAYS_INLINE void FullyConnectedInt8Block(const OpData& data, const int8_
   }
   const Int8OutputStage stage = MakeInt8OutputStage(
       data.quant.output_zero_point, data.quant.activation_min, data.quant.activation_max);
+  const int32_t left_over = in_features % kVectorTail;
+  const bool vector_tail = kHostSimdClones && !fold && in_features > kVectorTail && left_over != 0;
+  const int32_t whole = vector_tail ? in_features - left_over : in_features;
+  int8_t tail_weights[kBlock * kVectorTail];
+  if (vector_tail) {
+    const int32_t counted = kVectorTail - left_over;
+    for (int j = 0; j < kBlock; ++j) {
+      const int8_t* row_end = weight_rows + j * in_features + in_features;
+      for (int32_t k = 0; k < kVectorTail; ++k) {
+        tail_weights[j * kVectorTail + k] = k < counted ? 0 : row_end[k - kVectorTail];
+      }
+    }
+  }
   for (int32_t r = 0; r < data.rows; ++r) {
     uint32_t acc[kBlock];
     for (int j = 0; j < kBlock; ++j) acc[j] = start[j];
+    const int8_t* in_row = in + r * in_features;
     if (fold) {
-      AccumulateInt8Dots<kBlock, false>(in + r * in_features, weight_rows, in_features, in_features,
-                                        0, acc);
+      AccumulateInt8Dots<kBlock, false>(in_row, weight_rows, in_features, in_features, 0, acc);
     } else {
-      AccumulateInt8Dots<kBlock, true>(in + r * in_features, weight_rows, in_features, in_features,
-                                       offset, acc);
+      AccumulateInt8Dots<kBlock, true>(in_row, weight_rows, in_features, whole, offset, acc);
+      if (vector_tail) {
+        AccumulateInt8Dots<kBlock, true>(in_row + in_features - kVectorTail, tail_weights,
+                                         kVectorTail, kVectorTail, offset, acc);
+      }
     }
     int8_t* out_row = out + r * out_features + o;
     for (int j = 0; j < kBlock; ++j) out_row[j] = RequantizeInt8(acc[j], scales[j], stage);

@@ -14,15 +14,23 @@ namespace {
 
 Status Prepare(OpContext& context) { return PrepareArithmetic(context, Arithmetic::kAdd); }
 
+// The int8 and int16 result.
+EMBER_ALWAYS_INLINE int32_t QuantizedAdd(int32_t a, int32_t b,
+                                        const QuantizedArithmeticParams& params) {
+  return QuantizedArithmeticResult(ScaleAddend(a, params.a_offset, params.a_scale, params) +
+                                       ScaleAddend(b, params.b_offset, params.b_scale, params),
+                                   params);
+}
+
+EMBER_HOST_SIMD_CLONES void AddInt8Run(const int8_t* a, int64_t a_stride, const int8_t* b,
+                                       int64_t b_stride, int8_t* out, int32_t count,
+                                       const QuantizedArithmeticParams& params) {
+  RunInt8Arithmetic(a, a_stride, b, b_stride, out, count, params, QuantizedAdd);
+}
+
 Status Eval(OpContext& context) {
   if (IsQuantizedType(context.output(0).type)) {
-    return EvalQuantizedArithmetic(
-        context, [](int32_t a, int32_t b, const QuantizedArithmeticParams& params) {
-          return QuantizedArithmeticResult(
-              ScaleAddend(a, params.a_offset, params.a_multiplier, params) +
-                  ScaleAddend(b, params.b_offset, params.b_multiplier, params),
-              params);
-        });
+    return EvalQuantizedArithmetic(context, AddInt8Run, QuantizedAdd);
   }
   return EvalBinary(
       context, [](float a, float b) { return a + b; },

@@ -22,17 +22,16 @@
 namespace ember::kernels {
 namespace {
 
-Status Prepare(OpContext& context) {
-  return PrepareSigmoidOp(context, 1.0f / 256, "1/256", -128, /*doubles_input=*/false, "Logistic");
-}
-
 // gemmlowp's logistic of the Q4.27 input is in Q0.31; 2^-8 steps are the
 // output's, offset by its zero point -128.
-void EvalInt8(OpContext& context, const Int8SigmoidInput& in) {
-  EvalInt8Sigmoid(context, in, [](int32_t q4_27) {
-    const int32_t q31 = gemmlowp::logistic(gemmlowp::FixedPoint<int32_t, 4>::FromRaw(q4_27)).raw();
-    return gemmlowp::RoundingDivideByPOT(q31, 31 - 8) - 128;
-  });
+int32_t Int8LogisticOfQ4(int32_t q4_27) {
+  const int32_t q31 = gemmlowp::logistic(gemmlowp::FixedPoint<int32_t, 4>::FromRaw(q4_27)).raw();
+  return gemmlowp::RoundingDivideByPOT(q31, 31 - 8) - 128;
+}
+
+Status Prepare(OpContext& context) {
+  return PrepareSigmoidOp(context, 1.0f / 256, "1/256", -128, Int8LogisticOfQ4,
+                          /*doubles_input=*/false, "Logistic");
 }
 
 // The rescaled input's magnitude indexes the table in steps of 2^9 (1/24 in
@@ -66,7 +65,7 @@ EMBER_HOST_SIMD_CLONES void EvalFloat(const float* input, int64_t count, float* 
   for (int64_t i = 0; i < count; ++i) output[i] = SigmoidFloat(input[i]);
 }
 
-Status Eval(OpContext& context) { return EvalSigmoidOp(context, EvalInt8, EvalInt16, EvalFloat); }
+Status Eval(OpContext& context) { return EvalSigmoidOp(context, EvalInt16, EvalFloat); }
 
 }  // namespace
 

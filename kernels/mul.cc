@@ -17,12 +17,21 @@ namespace {
 
 Status Prepare(OpContext& context) { return PrepareArithmetic(context, Arithmetic::kMul); }
 
+// The int8 and int16 result.
+EMBER_ALWAYS_INLINE int32_t QuantizedMul(int32_t a, int32_t b,
+                                        const QuantizedArithmeticParams& params) {
+  return QuantizedArithmeticResult((a + params.a_offset) * (b + params.b_offset), params);
+}
+
+EMBER_HOST_SIMD_CLONES void MulInt8Run(const int8_t* a, int64_t a_stride, const int8_t* b,
+                                       int64_t b_stride, int8_t* out, int32_t count,
+                                       const QuantizedArithmeticParams& params) {
+  RunInt8Arithmetic(a, a_stride, b, b_stride, out, count, params, QuantizedMul);
+}
+
 Status Eval(OpContext& context) {
   if (IsQuantizedType(context.output(0).type)) {
-    return EvalQuantizedArithmetic(
-        context, [](int32_t a, int32_t b, const QuantizedArithmeticParams& params) {
-          return QuantizedArithmeticResult((a + params.a_offset) * (b + params.b_offset), params);
-        });
+    return EvalQuantizedArithmetic(context, MulInt8Run, QuantizedMul);
   }
   // Int32 wraps on overflow (two's complement) instead of being undefined.
   return EvalBinary(

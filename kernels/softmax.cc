@@ -7,6 +7,9 @@
 // exp_on_negative_values, summed in Q12.19, and each exponential is
 // multiplied by the sum's reciprocal (gemmlowp's one_over_one_plus_x).
 // Differences below diff_min, whose exponentials are negligible, give -128.
+// The differences of int8 values are 0..255 apart, so Prepare tabulates
+// their exponentials (the same gemmlowp arithmetic, run once per
+// difference) and Eval reads them.
 //
 // Int16 (int16 in, int16 out) follows TFLite Micro's reference kernel bit for
 // bit. It requires the input quantized per tensor with zero point 0 (its
@@ -51,6 +54,16 @@ struct OpData {
   int32_t diff_min;
 };
 
+// Int8 op data: OpData, then e^(beta * input_scale * -d) in Q0.31 for each
+// difference d = max - x of 0..255, 0 where -d is below diff_min (an
+// exponential of 0 contributes nothing to the sum and gives -128 as well).
+constexpr int kInt8Differences = 256;
+
+struct Int8OpData {
+  OpData data;
+  int32_t exp_table[kInt8Differences];
+};
+
 // Int16 op data: OpData, then TFLite's two interpolation tables over
 // [-32768, 32767] in 512 steps (plus the end point), output in Q0.15.
 constexpr int kInt16TableSize = 513;
@@ -63,6 +76,18 @@ struct Int16OpData {
 
 // The largest depth whose exponentials (each at most 32767) sum within int32.
 constexpr int32_t kMaxInt16Depth = 65536;
+
+using ScaledDiff = gemmlowp::FixedPoint<int32_t, kScaledDiffIntegerBits>;
+using Unit = gemmlowp::FixedPoint<int32_t, 0>;
+
+// e^(beta * input_scale * diff) in Q0.31 for diff in [diff_min, 0]. The left
+// shift cannot overflow: |diff| * 2^shift <= 31 * 2^26 by diff_min.
+Unit ExpOfDifference(int32_t diff, const OpData& data) {
+  const int32_t shifted =
+      static_cast<int32_t>(static_cast<uint32_t>(diff) << data.input_left_shift);
+  return gemmlowp::exp_on_negative_values(ScaledDiff::FromRaw(
+      gemmlowp::SaturatingRoundingDoublingHighMul(shifted, data.input_multiplier)));
+}
 
 // TFLite's int8 softmax parameters: beta * input_scale * 2^26 as a
 // multiplier greater than one (TFLite Micro stops on a failed check
@@ -105,6 +130,10 @@ Status PrepareInt8(OpContext& context, float beta, OpData* data) {
       (int64_t{(1 << kScaledDiffIntegerBits) - 1} << (31 - kScaledDiffIntegerBits)) >>
       multiplier.shift;
   data->diff_min = -static_cast<int32_t>(radius);
+  int32_t* exp_table = reinterpret_cast<Int8OpData*>(data)->exp_table;
+  for (int32_t d = 0; d < kInt8Differences; ++d) {
+    exp_table[d] = -d >= data->diff_min ? ExpOfDifference(-d, *data).raw() : 0;
+  }
   return Status::kOk;
 }
 
@@ -191,8 +220,10 @@ Status PrepareOp(OpContext& context) {
   const float beta = options != nullptr ? options->beta() : schema::SoftmaxOptionsT().beta;
   EMBER_CHECK_MODEL(context, isfinite(beta), "option beta must be finite");
   const bool int16 = !kInt8Only && in.type == TensorType::INT16;
-  auto* data =
-      static_cast<OpData*>(context.AllocateOpData(int16 ? sizeof(Int16OpData) : sizeof(OpData)));
+  const size_t size = int16                           ? sizeof(Int16OpData)
+                      : in.type == TensorType::INT8 ? sizeof(Int8OpData)
+                                                    : sizeof(OpData);
+  auto* data = static_cast<OpData*>(context.AllocateOpData(size));
   if (data == nullptr) return Status::kArenaTooSmall;
   data->depth = in.dims[in.rank - 1];
   data->rows = data->depth == 0 ? 0 : in.num_elements() / data->depth;
@@ -230,19 +261,9 @@ void EvalFloat(OpContext& context, const OpData& data) {
                    context.output(0).data_as<float>());
 }
 
-using ScaledDiff = gemmlowp::FixedPoint<int32_t, kScaledDiffIntegerBits>;
-using Unit = gemmlowp::FixedPoint<int32_t, 0>;
-
-// e^(beta * input_scale * diff) in Q0.31 for diff in [diff_min, 0]. The left
-// shift cannot overflow: |diff| * 2^shift <= 31 * 2^26 by diff_min.
-Unit ExpOfDifference(int32_t diff, const OpData& data) {
-  const int32_t shifted =
-      static_cast<int32_t>(static_cast<uint32_t>(diff) << data.input_left_shift);
-  return gemmlowp::exp_on_negative_values(ScaledDiff::FromRaw(
-      gemmlowp::SaturatingRoundingDoublingHighMul(shifted, data.input_multiplier)));
-}
-
-void EvalInt8(OpContext& context, const OpData& data) {
+void EvalInt8(OpContext& context, const Int8OpData& tables) {
+  const OpData& data = tables.data;
+  const int32_t* exp_table = tables.exp_table;
   const int8_t* input = context.input(0).data_as<const int8_t>();
   int8_t* output = context.output(0).data_as<int8_t>();
   const int32_t depth = data.depth;
@@ -254,10 +275,8 @@ void EvalInt8(OpContext& context, const OpData& data) {
     // Each term is at most 2^19 (1.0 in Q12.19); 64 bits hold any row.
     int64_t sum = 0;
     for (int32_t i = 0; i < depth; ++i) {
-      const int32_t diff = x[i] - max;
-      if (diff >= data.diff_min) {
-        sum += gemmlowp::Rescale<kAccumulationIntegerBits>(ExpOfDifference(diff, data)).raw();
-      }
+      const Unit exp = Unit::FromRaw(exp_table[max - x[i]]);
+      sum += gemmlowp::Rescale<kAccumulationIntegerBits>(exp).raw();
     }
     // TFLite scales by the reciprocal of the sum normalized to [1, 2), then
     // shifts right by 23 plus the sum's bits above 1.0 (its exponent check
@@ -275,13 +294,8 @@ void EvalInt8(OpContext& context, const OpData& data) {
         Unit::FromRaw(static_cast<int32_t>((sum_bits << headroom) - (uint32_t{1} << 31))));
     const int exponent = bits_over_unit + 31 - 8;
     for (int32_t i = 0; i < depth; ++i) {
-      const int32_t diff = x[i] - max;
-      if (diff < data.diff_min) {
-        y[i] = -128;
-        continue;
-      }
-      const int32_t scaled =
-          gemmlowp::RoundingDivideByPOT((reciprocal * ExpOfDifference(diff, data)).raw(), exponent);
+      const Unit exp = Unit::FromRaw(exp_table[max - x[i]]);
+      const int32_t scaled = gemmlowp::RoundingDivideByPOT((reciprocal * exp).raw(), exponent);
       const int32_t value = scaled - 128;
       y[i] = static_cast<int8_t>(value > 127 ? 127 : value);
     }
@@ -351,7 +365,7 @@ Status PrepareInteger(OpContext& context) { return PrepareIntegerOnly(context, P
 Status PrepareInt8Only(OpContext& context) { return PrepareOp<TypeSchemes::kInt8>(context); }
 
 Status EvalInt8Only(OpContext& context) {
-  EvalInt8(context, *context.op_data_as<OpData>());
+  EvalInt8(context, *context.op_data_as<Int8OpData>());
   return Status::kOk;
 }
 
@@ -359,7 +373,7 @@ Status EvalInteger(OpContext& context) {
   if (context.input(0).type == TensorType::INT16) {
     EvalInt16(context, *context.op_data_as<Int16OpData>());
   } else {
-    EvalInt8(context, *context.op_data_as<OpData>());
+    EvalInt8(context, *context.op_data_as<Int8OpData>());
   }
   return Status::kOk;
 }

@@ -23,17 +23,16 @@
 namespace ember::kernels {
 namespace {
 
-Status Prepare(OpContext& context) {
-  return PrepareSigmoidOp(context, 1.0f / 128, "1/128", 0, /*doubles_input=*/true, "Tanh");
-}
-
 // gemmlowp's tanh of the Q4.27 input is in Q0.31; 2^-7 steps are the
 // output's.
-void EvalInt8(OpContext& context, const Int8SigmoidInput& in) {
-  EvalInt8Sigmoid(context, in, [](int32_t q4_27) {
-    const int32_t q31 = gemmlowp::tanh(gemmlowp::FixedPoint<int32_t, 4>::FromRaw(q4_27)).raw();
-    return gemmlowp::RoundingDivideByPOT(q31, 31 - 7);
-  });
+int32_t Int8TanhOfQ4(int32_t q4_27) {
+  const int32_t q31 = gemmlowp::tanh(gemmlowp::FixedPoint<int32_t, 4>::FromRaw(q4_27)).raw();
+  return gemmlowp::RoundingDivideByPOT(q31, 31 - 7);
+}
+
+Status Prepare(OpContext& context) {
+  return PrepareSigmoidOp(context, 1.0f / 128, "1/128", 0, Int8TanhOfQ4, /*doubles_input=*/true,
+                          "Tanh");
 }
 
 // The rescaled input's magnitude indexes the table in steps of 2^8 (1/48 in
@@ -71,7 +70,7 @@ EMBER_HOST_SIMD_CLONES void EvalFloat(const float* input, int64_t count, float* 
 }
 
 Status Eval(OpContext& context) {
-  return EvalSigmoidOp(context, EvalInt8, EvalInt16, EvalFloat);
+  return EvalSigmoidOp(context, EvalInt16, EvalFloat);
 }
 
 }  // namespace

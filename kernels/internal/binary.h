@@ -15,6 +15,7 @@
 
 #include "interpreter/kernel.h"
 #include "kernels/internal/common.h"
+#include "kernels/internal/int8_fast.h"
 #include "kernels/internal/quantization.h"
 #include "kernels/internal/quantized_elementwise.h"
 #include "kernels/internal/unary.h"
@@ -166,7 +167,10 @@ inline Status EvalBinaryAs(OpContext& context, Fn fn) {
 //  - Mul: the product of the operands minus their zero points, scaled by
 //    scale_a * scale_b / output scale.
 // Then the output zero point is added and the result clamped to the fused
-// activation's quantized range.
+// activation's quantized range. Eval multiplies with the multipliers as
+// Int8Scale (int8_fast.h): TFLite's MultiplyByQuantizedMultiplier, bit for
+// bit for any int32 value (int16 operands too), in a single rounding of one
+// 64-bit product instead of gemmlowp's two roundings.
 struct QuantizedArithmeticParams {
   int32_t a_offset;  // minus the zero points
   int32_t b_offset;
@@ -175,6 +179,9 @@ struct QuantizedArithmeticParams {
   QuantizedMultiplier a_multiplier;  // Add and Sub only
   QuantizedMultiplier b_multiplier;  // Add and Sub only
   QuantizedMultiplier output_multiplier;
+  Int8Scale a_scale;  // Add and Sub only
+  Int8Scale b_scale;  // Add and Sub only
+  Int8Scale output_scale;
   int32_t activation_min;
   int32_t activation_max;
 };
@@ -250,7 +257,11 @@ inline Status PrepareArithmetic(OpContext& context, Arithmetic op) {
   } else {
     params.left_shift = type == TensorType::INT8 ? 20 : 15;
     EMBER_RETURN_IF_ERROR(ComputeAddSubMultipliers(context, op, a, b, out, &params));
+    params.a_scale = MakeInt8Scale(params.a_multiplier.multiplier, params.a_multiplier.shift);
+    params.b_scale = MakeInt8Scale(params.b_multiplier.multiplier, params.b_multiplier.shift);
   }
+  params.output_scale =
+      MakeInt8Scale(params.output_multiplier.multiplier, params.output_multiplier.shift);
   const bool int8 = type == TensorType::INT8;
   QuantizedActivationRange(activation, out, int8 ? -128 : -32768, int8 ? 127 : 32767,
                            &params.activation_min, &params.activation_max);
@@ -260,31 +271,70 @@ inline Status PrepareArithmetic(OpContext& context, Arithmetic op) {
 // Add and Sub: one operand on the common scale, (q + offset) * 2^left_shift
 // times its multiplier (in range: |q + offset| <= 255 for int8, <= 2^15 for
 // int16).
-inline int32_t ScaleAddend(int32_t q, int32_t offset, QuantizedMultiplier multiplier,
+inline int32_t ScaleAddend(int32_t q, int32_t offset, const Int8Scale& scale,
                            const QuantizedArithmeticParams& params) {
-  return MultiplyByQuantizedMultiplier((q + offset) * (1 << params.left_shift), multiplier);
+  return ScaleInt8Sum(static_cast<uint32_t>((q + offset) * (1 << params.left_shift)), scale);
 }
 
 // A raw sum, difference or product scaled to the output, offset by its zero
 // point (in 64 bits, where TFLite's int32 sum could overflow for absurd
 // multipliers) and clamped to the activation range.
 inline int32_t QuantizedArithmeticResult(int32_t raw, const QuantizedArithmeticParams& params) {
-  const int64_t value = int64_t{MultiplyByQuantizedMultiplier(raw, params.output_multiplier)} +
-                        params.output_zero_point;
+  const int64_t value =
+      int64_t{ScaleInt8Sum(static_cast<uint32_t>(raw), params.output_scale)} +
+      params.output_zero_point;
   if (value < params.activation_min) return params.activation_min;
   if (value > params.activation_max) return params.activation_max;
   return static_cast<int32_t>(value);
 }
 
-// Eval of an int8 or int16 Add, Sub or Mul whose output for operands a, b is
-// fn(a, b, params) (already clamped to the output type).
+// An int8 Add, Sub or Mul over one run of the broadcast: out[i] for
+// a[i * a_stride] and b[i * b_stride], i < count, strides 0 or 1. Each op
+// defines one from RunInt8Arithmetic, compiled for the host's wider SIMD too
+// (EMBER_HOST_SIMD_CLONES).
+using Int8ArithmeticRun = void (*)(const int8_t* a, int64_t a_stride, const int8_t* b,
+                                   int64_t b_stride, int8_t* out, int32_t count,
+                                   const QuantizedArithmeticParams& params);
+
+// The loops of an Int8ArithmeticRun whose output for operands a, b is
+// fn(a, b, params), one per pair of strides so that each vectorizes (an
+// operand of stride 0 is loop-invariant, and so is its rescaling).
 template <typename Fn>
-inline Status EvalQuantizedArithmetic(OpContext& context, Fn fn) {
+EMBER_ALWAYS_INLINE void RunInt8Arithmetic(const int8_t* a, int64_t a_stride, const int8_t* b,
+                                           int64_t b_stride, int8_t* out, int32_t count,
+                                           const QuantizedArithmeticParams& params, Fn fn) {
+  // A copy the int8 stores cannot alias, so the compiler keeps it in
+  // registers instead of reloading it after every store.
+  const QuantizedArithmeticParams p = params;
+  if (a_stride == 1 && b_stride == 1) {
+    for (int32_t i = 0; i < count; ++i) out[i] = static_cast<int8_t>(fn(a[i], b[i], p));
+  } else if (a_stride == 0 && b_stride == 1) {
+    const int32_t x = a[0];
+    for (int32_t i = 0; i < count; ++i) out[i] = static_cast<int8_t>(fn(x, b[i], p));
+  } else if (a_stride == 1 && b_stride == 0) {
+    const int32_t y = b[0];
+    for (int32_t i = 0; i < count; ++i) out[i] = static_cast<int8_t>(fn(a[i], y, p));
+  } else {
+    for (int32_t i = 0; i < count; ++i) {
+      out[i] = static_cast<int8_t>(fn(a[i * a_stride], b[i * b_stride], p));
+    }
+  }
+}
+
+// Eval of an int8 or int16 Add, Sub or Mul whose output for operands a, b is
+// fn(a, b, params) (already clamped to the output type); int8 runs through
+// `int8_run`, which computes the same fn.
+template <typename Fn>
+inline Status EvalQuantizedArithmetic(OpContext& context, Int8ArithmeticRun int8_run, Fn fn) {
   const QuantizedBinaryOpData& data = *context.op_data_as<QuantizedBinaryOpData>();
   const QuantizedArithmeticParams& params = data.params;
   if (context.output(0).type == TensorType::INT8) {
-    EvalBinaryTyped<int8_t>(context, data.binary, [&](int8_t a, int8_t b) {
-      return static_cast<int8_t>(fn(a, b, params));
+    const int8_t* a = context.input(0).data_as<const int8_t>();
+    const int8_t* b = context.input(1).data_as<const int8_t>();
+    int8_t* out = context.output(0).data_as<int8_t>();
+    ForEachBroadcastRun(data.binary.plan, [&](int64_t i, int64_t a_stride, int64_t j,
+                                              int64_t b_stride, int64_t o, int32_t count) {
+      int8_run(a + i, a_stride, b + j, b_stride, out + o, count, params);
     });
   } else {
     EvalBinaryTyped<int16_t>(context, data.binary, [&](int16_t a, int16_t b) {

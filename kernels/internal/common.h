@@ -33,8 +33,10 @@ inline FloatRange ActivationRange(schema::Activation activation) {
 // runs. Other targets (and clang) get the one build their flags ask for.
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__linux__)
 #define EMBER_HOST_SIMD_CLONES __attribute__((target_clones("avx2", "default")))
+constexpr bool kHostSimdClones = true;
 #else
 #define EMBER_HOST_SIMD_CLONES
+constexpr bool kHostSimdClones = false;
 #endif
 // For the loops a EMBER_HOST_SIMD_CLONES function calls: inlined, they are
 // compiled for each clone's instruction set.
@@ -214,6 +216,33 @@ inline void ForEachBroadcast(const BroadcastPlanOf<kOperands>& plan, Fn fn) {
       for (int k = 0; k < kOperands; ++k) offsets[k] += plan.strides[k][d];
       if (index[d] < plan.dims[d]) break;
       for (int k = 0; k < kOperands; ++k) offsets[k] -= plan.strides[k][d] * plan.dims[d];
+      index[d] = 0;
+    }
+  }
+}
+
+// ForEachBroadcast of two operands a run at a time: fn(a_index, a_stride,
+// b_index, b_stride, out_index, count) for each run of the innermost
+// dimension (strides 0 or 1), in order, for loops that want a run whole
+// (to vectorize it).
+template <typename Fn>
+inline void ForEachBroadcastRun(const BroadcastPlanOf<2>& plan, Fn fn) {
+  int64_t total = 1;
+  for (int d = 0; d < plan.rank; ++d) total *= plan.dims[d];
+  if (total == 0) return;
+  const int inner = plan.rank - 1;
+  const int32_t run = inner >= 0 ? plan.dims[inner] : 1;
+  const int64_t a_stride = inner >= 0 ? plan.strides[0][inner] : 0;
+  const int64_t b_stride = inner >= 0 ? plan.strides[1][inner] : 0;
+  int32_t index[kMaxRank] = {0};
+  int64_t offsets[2] = {0, 0};
+  for (int64_t out_index = 0; out_index < total; out_index += run) {
+    fn(offsets[0], a_stride, offsets[1], b_stride, out_index, run);
+    for (int d = inner - 1; d >= 0; --d) {
+      ++index[d];
+      for (int k = 0; k < 2; ++k) offsets[k] += plan.strides[k][d];
+      if (index[d] < plan.dims[d]) break;
+      for (int k = 0; k < 2; ++k) offsets[k] -= plan.strides[k][d] * plan.dims[d];
       index[d] = 0;
     }
   }

@@ -25,7 +25,9 @@
 // (int16 products become pmaddwd, int8 ones do not), so x86 hosts give up
 // some of their speed here (KWS: 23% more instructions than with the offset
 // everywhere): the cores the runtime is for come first. bench/INT8_KERNELS.md
-// has the numbers.
+// has the numbers. FullyConnected, where the batched rows of recurrent models
+// spend their time, adds the offset per element on hosts with SIMD clones
+// (kFoldInputOffset in fully_connected.cc).
 //
 // Blocking. The loops run over output channels in blocks of kInt8Block with
 // the pixels (or rows) inside: the block's folded biases and requantization

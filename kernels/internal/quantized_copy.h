@@ -14,6 +14,7 @@
 
 #include "interpreter/kernel.h"
 #include "interpreter/tensor.h"
+#include "kernels/internal/int8_fast.h"
 #include "kernels/internal/quantization.h"
 
 namespace ember::kernels {
@@ -86,8 +87,11 @@ inline Status CheckCopyQuantization(OpContext& context, const TensorView& from,
 // fixed-point multiply: SaturatingRoundingDoublingHighMul (to nearest, ties
 // toward +infinity), then a rounding right shift (to nearest, ties away from
 // zero). The result is within 1 of the correctly rounded q_out.
+// The multiplier is applied as an Int8Scale (int8_fast.h): the same bits for
+// any int32 value, in one rounding of a 64-bit product.
 struct Rescale {
   QuantizedMultiplier multiplier;
+  Int8Scale scale;
   int32_t input_zero_point;
   int32_t output_zero_point;
 };
@@ -96,6 +100,7 @@ inline Rescale MakeRescale(QuantParams input, QuantParams output) {
   Rescale r;
   r.multiplier =
       QuantizeMultiplier(static_cast<double>(input.scale) / static_cast<double>(output.scale));
+  r.scale = MakeInt8Scale(r.multiplier.multiplier, r.multiplier.shift);
   r.input_zero_point = input.zero_point;
   r.output_zero_point = output.zero_point;
   return r;
@@ -105,7 +110,7 @@ inline Rescale MakeRescale(QuantParams input, QuantParams output) {
 // overflow for absurd multipliers.
 inline int32_t ApplyRescale(int32_t value, const Rescale& r, int32_t min, int32_t max) {
   const int64_t scaled =
-      int64_t{MultiplyByQuantizedMultiplier(value - r.input_zero_point, r.multiplier)} +
+      int64_t{ScaleInt8Sum(static_cast<uint32_t>(value - r.input_zero_point), r.scale)} +
       r.output_zero_point;
   return scaled < min ? min : (scaled > max ? max : static_cast<int32_t>(scaled));
 }

@@ -109,31 +109,39 @@ inline Int8SigmoidInput MakeInt8SigmoidInput(QuantParams input) {
 }
 
 // The Q4.27 input of an element closer to the zero point than the radius
-// (Eval only: the shift cannot overflow there).
+// (the shift cannot overflow there).
 inline int32_t Int8SigmoidInputQ4(int32_t centered, const Int8SigmoidInput& in) {
   return MultiplyByQuantizedMultiplier(centered, {in.multiplier, in.left_shift});
 }
 
-// Eval of int8 Logistic and Tanh: inputs at least the radius from the zero
-// point saturate to -128 or 127; `function` maps the others' Q4.27 value to
-// the output value, which is then clamped to int8.
-template <typename Function>
-void EvalInt8Sigmoid(OpContext& context, const Int8SigmoidInput& in, Function function) {
+// The int8 output of Logistic or Tanh at input `q`: inputs at least the
+// radius from the zero point saturate to -128 or 127; `q4_27_function` maps
+// the others' Q4.27 value to the output value, which is then clamped to int8.
+inline int8_t Int8SigmoidOutput(int32_t q, const Int8SigmoidInput& in,
+                                int32_t (*q4_27_function)(int32_t)) {
+  const int32_t centered = q - in.zero_point;
+  if (centered <= -in.radius) return -128;
+  if (centered >= in.radius) return 127;
+  const int32_t value = q4_27_function(Int8SigmoidInputQ4(centered, in));
+  return static_cast<int8_t>(value > 127 ? 127 : (value < -128 ? -128 : value));
+}
+
+// An int8 op whose output depends on one input value alone, tabulated: the
+// output for each of the 256 inputs, indexed by the input's bits read as
+// uint8. Prepare fills it by running the op's integer arithmetic on every
+// input, so Eval's one load per element gives the same bits by construction
+// (gemmlowp's fixed-point tanh and logistic cost hundreds of instructions
+// per element).
+struct Int8Table {
+  int8_t output[256];
+};
+
+inline void EvalInt8Table(OpContext& context, const Int8Table& table) {
   const TensorView input = context.input(0);
   const int8_t* x = input.data_as<const int8_t>();
   int8_t* y = context.output(0).data_as<int8_t>();
   const int64_t count = input.num_elements();
-  for (int64_t i = 0; i < count; ++i) {
-    const int32_t centered = x[i] - in.zero_point;
-    if (centered <= -in.radius) {
-      y[i] = -128;
-    } else if (centered >= in.radius) {
-      y[i] = 127;
-    } else {
-      const int32_t value = function(Int8SigmoidInputQ4(centered, in));
-      y[i] = static_cast<int8_t>(value > 127 ? 127 : (value < -128 ? -128 : value));
-    }
-  }
+  for (int64_t i = 0; i < count; ++i) y[i] = table.output[static_cast<uint8_t>(x[i])];
 }
 
 // ---- Int16 Logistic and Tanh ------------------------------------------------
@@ -223,19 +231,22 @@ inline int32_t RescaleInt16SigmoidInput(int16_t q, const Int16SigmoidInput& in) 
 
 // ---- Logistic and Tanh -----------------------------------------------------
 
-// Their op data: the rescaling of an int8 or int16 input.
+// Their op data: an int8 input's table or an int16 input's rescaling.
 struct SigmoidOpData {
-  Int8SigmoidInput int8;
+  Int8Table int8;
   Int16SigmoidInput int16;
 };
 
 // Prepare of Logistic and Tanh (`op`, for messages): a float32, int8 or
 // int16 input; a quantized output must have the fixed quantization of the
 // op's integer result (int8: `int8_scale`, written `int8_scale_text`, and
-// `int8_zero_point`; int16: 2^-15 and 0). `doubles_input`: the op reads the
-// sigmoid table at twice the input (Tanh).
+// `int8_zero_point`; int16: 2^-15 and 0). An int8 input's table holds
+// Int8SigmoidOutput with the op's `int8_function` of the Q4.27 input.
+// `doubles_input`: the op reads the int16 sigmoid table at twice the input
+// (Tanh).
 inline Status PrepareSigmoidOp(OpContext& context, float int8_scale, const char* int8_scale_text,
-                               int32_t int8_zero_point, bool doubles_input, const char* op) {
+                               int32_t int8_zero_point, int32_t (*int8_function)(int32_t),
+                               bool doubles_input, const char* op) {
   EMBER_RETURN_IF_ERROR(PrepareUnary(context, TypeBit(TensorType::FLOAT32) |
                                                   TypeBit(TensorType::INT8) |
                                                   TypeBit(TensorType::INT16)));
@@ -248,23 +259,26 @@ inline Status PrepareSigmoidOp(OpContext& context, float int8_scale, const char*
   if (input.type == TensorType::INT8) {
     EMBER_RETURN_IF_ERROR(
         CheckFixedOutputQuantization(context, int8_scale, int8_scale_text, int8_zero_point, op));
-    data->int8 = MakeInt8SigmoidInput(in);
+    const Int8SigmoidInput rescaling = MakeInt8SigmoidInput(in);
+    for (int32_t q = -128; q <= 127; ++q) {
+      data->int8.output[static_cast<uint8_t>(q)] = Int8SigmoidOutput(q, rescaling, int8_function);
+    }
     return Status::kOk;
   }
   EMBER_RETURN_IF_ERROR(CheckFixedOutputQuantization(context, 1.0f / 32768, "1/32768", 0, op));
   return MakeInt16SigmoidInput(context, in.scale, doubles_input, op, &data->int16);
 }
 
-// Eval of Logistic and Tanh: the op's int8 or int16 path on the op data, or
-// `eval_float` over all the float elements at once (one call for the whole
-// tensor, so that the op can compile its loop for the host's wider SIMD).
+// Eval of Logistic and Tanh: the int8 table, the op's int16 path on the op
+// data, or `eval_float` over all the float elements at once (one call for
+// the whole tensor, so that the op can compile its loop for the host's wider
+// SIMD).
 inline Status EvalSigmoidOp(OpContext& context,
-                            void (*eval_int8)(OpContext&, const Int8SigmoidInput&),
                             void (*eval_int16)(OpContext&, const Int16SigmoidInput&),
                             void (*eval_float)(const float* input, int64_t count, float* output)) {
   switch (context.input(0).type) {
     case TensorType::INT8:
-      eval_int8(context, context.op_data_as<SigmoidOpData>()->int8);
+      EvalInt8Table(context, context.op_data_as<SigmoidOpData>()->int8);
       return Status::kOk;
     case TensorType::INT16:
       eval_int16(context, context.op_data_as<SigmoidOpData>()->int16);

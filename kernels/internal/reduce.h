@@ -208,21 +208,36 @@ inline void ReduceRunsInto(const In* in, int32_t outputs, int32_t run, Acc* out,
 }
 
 // Sets every output element to `init`, then folds each input element into its
-// output element with acc = combine(acc, value), in input order.
+// output element with acc = combine(acc, value), in input order. A plan that
+// reduces exactly the innermost axes folds each output's contiguous run
+// (ReduceRunsInto); otherwise the innermost dim runs as a plain loop, folded
+// into one output element when it is reduced and elementwise into a run of
+// outputs when it is not, and the carry walk moves between runs only.
 template <typename In, typename Acc, typename Combine>
 inline void ReduceInto(const ReducePlan& plan, const In* in, Acc* out, Acc init, Combine combine) {
-  const int32_t run = plan.input_count == 0 ? 0 : TrailingRunLength(plan);
-  if (run > 0) {
-    ReduceRunsInto(in, plan.output_count, run, out, init, combine);
+  const int32_t trailing_run = plan.input_count == 0 ? 0 : TrailingRunLength(plan);
+  if (trailing_run > 0) {
+    ReduceRunsInto(in, plan.output_count, trailing_run, out, init, combine);
     return;
   }
   for (int32_t o = 0; o < plan.output_count; ++o) out[o] = init;
   if (plan.input_count == 0) return;
+  const int inner = plan.rank - 1;
+  const int32_t run = inner >= 0 ? plan.dims[inner] : 1;
+  const bool run_reduced = inner >= 0 && plan.out_strides[inner] == 0;
   int32_t index[kMaxRank] = {0};
   int32_t out_index = 0;
-  for (int32_t i = 0; i < plan.input_count; ++i) {
-    out[out_index] = combine(out[out_index], in[i]);
-    for (int d = plan.rank - 1; d >= 0; --d) {
+  for (int32_t i = 0; i < plan.input_count; i += run) {
+    const In* in_run = in + i;
+    if (run_reduced) {
+      Acc acc = out[out_index];
+      for (int32_t k = 0; k < run; ++k) acc = combine(acc, in_run[k]);
+      out[out_index] = acc;
+    } else {
+      Acc* out_run = out + out_index;
+      for (int32_t k = 0; k < run; ++k) out_run[k] = combine(out_run[k], in_run[k]);
+    }
+    for (int d = inner - 1; d >= 0; --d) {
       out_index += plan.out_strides[d];
       if (++index[d] < plan.dims[d]) break;
       out_index -= plan.out_strides[d] * plan.dims[d];

@@ -5,6 +5,7 @@
 
 #include "kernels/kernels.h"
 #include "tests/testing/binary_op_test_util.h"
+#include "tests/testing/int8_arithmetic_exact_sweep.h"
 #include "tests/testing/op_tester.h"
 #include "tests/testing/quantized_elementwise_test_util.h"
 #include "tests/testing/tflm_case.h"
@@ -262,6 +263,13 @@ TEST(AddTest, Int16BroadcastSweep) {
 
 // Bit-exact against TensorFlow Lite Micro's reference kernel on models made
 // by tests/kernels/testdata/make_tflm_goldens.py (cases_elementwise.py).
+// Bit for bit against TFLite Micro's arithmetic over broadcasts that run
+// each of the int8 run loops (int8_arithmetic_exact_sweep.h).
+TEST(AddTest, Int8MatchesTflmArithmeticOverBroadcastRuns) {
+  testing::ExpectInt8ArithmeticMatchesTflmArithmetic(kernels::kAdd, testing::TflmArithmetic::kAdd,
+                                                     71);
+}
+
 TEST(AddTest, Int8MatchesTflm) {
   // ew_add_double_multipliers pins the multipliers' double quotients: float
   // ones (as Sub's) would put each of its results one step higher.

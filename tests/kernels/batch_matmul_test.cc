@@ -12,6 +12,7 @@
 #include "tests/testing/kernel_reference.h"
 #include "tests/testing/op_tester.h"
 #include "tests/testing/tflm_case.h"
+#include "tests/testing/tflm_int8_reference.h"
 
 namespace ember {
 namespace {
@@ -354,6 +355,63 @@ TEST(BatchMatmulTest, Int8MatchesReferenceOverSweep) {
     }
   }
   EXPECT_GE(exact, total * 99 / 100) << exact << " of " << total << " exact";
+}
+
+// Bit for bit against TFLite Micro's arithmetic (its integer sums, then
+// MultiplyByQuantizedMultiplier; tflm_int8_reference.h) over rows wider than
+// the kernel's 64-column chunks, with and without a broadcast batch. The
+// operand scales have short mantissas, so their product is exact in float
+// and in double alike.
+TEST(BatchMatmulTest, Int8MatchesTflmArithmeticOverWideRows) {
+  std::mt19937 rng(56);
+  const float a_scale = 0.078125f;  // 5 * 2^-6
+  const float b_scale = 0.046875f;  // 3 * 2^-6
+  for (const int n : {1, 63, 64, 65, 130, 256}) {
+    for (const int k : {1, 20, 37}) {
+      const int m = 3;
+      const bool broadcast = n % 2 == 0;
+      const int a_zp = 7;
+      const int b_zp = -11;
+      const int out_zp = -3;
+      const float out_scale = 0.011f * static_cast<float>(std::sqrt(k)) * 5;
+      SCOPED_TRACE("n " + std::to_string(n) + " k " + std::to_string(k));
+      const std::vector<int32_t> a_shape = {2, m, k};
+      const std::vector<int32_t> b_shape =
+          broadcast ? std::vector<int32_t>{k, n} : std::vector<int32_t>{2, k, n};
+      const auto a = testing::RandomInts<int8_t>(rng, 2 * m * k, -128, 127);
+      const auto b = testing::RandomInts<int8_t>(rng, (broadcast ? 1 : 2) * k * n, -128, 127);
+      int32_t multiplier = 0;
+      int shift = 0;
+      testing::TflmQuantizeMultiplier(
+          static_cast<double>(a_scale) * static_cast<double>(b_scale) /
+              static_cast<double>(out_scale),
+          &multiplier, &shift);
+      std::vector<int8_t> expected;
+      for (int batch = 0; batch < 2; ++batch) {
+        const int8_t* b_batch = b.data() + (broadcast ? 0 : batch * k * n);
+        for (int i = 0; i < m; ++i) {
+          for (int j = 0; j < n; ++j) {
+            int32_t sum = 0;
+            for (int l = 0; l < k; ++l) {
+              sum += (a[batch * m * k + i * k + l] - a_zp) * (b_batch[l * n + j] - b_zp);
+            }
+            const int32_t value =
+                out_zp + testing::TflmMultiplyByQuantizedMultiplier(sum, multiplier, shift);
+            expected.push_back(static_cast<int8_t>(std::min(127, std::max(-128, value))));
+          }
+        }
+      }
+      OpTester test(schema::OpCode::BATCH_MATMUL);
+      test.InputOf<int8_t>(a_shape, a)
+          .Quantize({a_scale}, {a_zp})
+          .InputOf<int8_t>(b_shape, b)
+          .Quantize({b_scale}, {b_zp})
+          .Output({2, m, n}, schema::TensorType::INT8)
+          .Quantize({out_scale}, {out_zp});
+      ASSERT_EQ(test.Run(kernels::kBatchMatmul), Status::kOk) << test.error();
+      ASSERT_EQ(test.OutputAs<int8_t>(0), expected);
+    }
+  }
 }
 
 // Bit-exact against TensorFlow Lite Micro's reference kernel on models made

@@ -7,6 +7,7 @@
 
 #include "kernels/kernels.h"
 #include "tests/testing/binary_op_test_util.h"
+#include "tests/testing/int8_arithmetic_exact_sweep.h"
 #include "tests/testing/op_tester.h"
 #include "tests/testing/quantized_elementwise_test_util.h"
 #include "tests/testing/tflm_case.h"
@@ -174,6 +175,13 @@ TEST(MulTest, Int16BroadcastSweep) {
 
 // Bit-exact against TensorFlow Lite Micro's reference kernel on models made
 // by tests/kernels/testdata/make_tflm_goldens.py (cases_elementwise.py).
+// Bit for bit against TFLite Micro's arithmetic over broadcasts that run
+// each of the int8 run loops (int8_arithmetic_exact_sweep.h).
+TEST(MulTest, Int8MatchesTflmArithmeticOverBroadcastRuns) {
+  testing::ExpectInt8ArithmeticMatchesTflmArithmetic(kernels::kMul, testing::TflmArithmetic::kMul,
+                                                     73);
+}
+
 TEST(MulTest, Int8MatchesTflm) {
   for (const char* name : {"ew_mul_broadcast", "ew_mul_scalar_relu"}) {
     testing::ExpectMatchesTflm(kernels::kMul, 18, name, testing::ArithmeticOptionsOf);

@@ -12,6 +12,7 @@
 #include "tests/testing/int16_test_util.h"
 #include "tests/testing/op_tester.h"
 #include "tests/testing/tflm_case.h"
+#include "tests/testing/tflm_int8_reference.h"
 
 namespace ember {
 namespace {
@@ -296,6 +297,42 @@ TEST(SoftmaxTest, Int8MatchesReferenceOverShapesAndScales) {
     }
   }
   EXPECT_GE(exact, total * 99 / 100) << exact << " of " << total << " exact";
+}
+
+// Against TFLite Micro's reference arithmetic (tflm_int8_reference.h), bit
+// for bit: rows holding every int8 value (so every difference 0..255 from
+// the row's maximum) and random rows of depths 1 to 40, over input scales
+// from 2^-20 (nothing drops below diff_min) to 3.7 (most differences drop
+// out) and betas.
+TEST(SoftmaxTest, Int8MatchesTflmArithmeticAtEveryDifference) {
+  const float scales[] = {1.0f / (1 << 20), 1e-3f, 0.01f, 0.0390625f, 0.05f, 0.1f,
+                          0.25f,           0.3f,  1.0f,  1.7f,       3.7f};
+  const float betas[] = {1.0f, 0.5f, 2.0f};
+  std::mt19937 rng(29);
+  std::uniform_int_distribution<int> value(-128, 127);
+  std::uniform_int_distribution<int> depth_of(1, 40);
+  for (float scale : scales) {
+    for (float beta : betas) {
+      if (beta * scale >= 8.0f || beta * scale * (1 << 26) <= 1.0f) continue;
+      SCOPED_TRACE("scale " + std::to_string(scale) + " beta " + std::to_string(beta));
+      const testing::TflmInt8SoftmaxParams params = testing::TflmInt8SoftmaxPrepare(beta, scale);
+      std::vector<std::vector<int8_t>> rows;
+      std::vector<int8_t> all;
+      for (int q = -128; q <= 127; ++q) all.push_back(static_cast<int8_t>(q));
+      std::shuffle(all.begin(), all.end(), rng);
+      rows.push_back(all);
+      for (int r = 0; r < 30; ++r) {
+        std::vector<int8_t> row(depth_of(rng));
+        for (int8_t& v : row) v = static_cast<int8_t>(value(rng));
+        rows.push_back(row);
+      }
+      for (const std::vector<int8_t>& row : rows) {
+        OpTester test = Int8Softmax({static_cast<int32_t>(row.size())}, row, scale, beta);
+        ASSERT_EQ(test.Run(kernels::kSoftmax), Status::kOk) << test.error();
+        ASSERT_EQ(test.OutputAs<int8_t>(0), testing::TflmInt8SoftmaxRow(row, params));
+      }
+    }
+  }
 }
 
 TEST(SoftmaxTest, Int8InfersOutputShape) {

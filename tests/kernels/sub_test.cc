@@ -7,6 +7,7 @@
 
 #include "kernels/kernels.h"
 #include "tests/testing/binary_op_test_util.h"
+#include "tests/testing/int8_arithmetic_exact_sweep.h"
 #include "tests/testing/op_tester.h"
 #include "tests/testing/quantized_elementwise_test_util.h"
 #include "tests/testing/tflm_case.h"
@@ -172,6 +173,13 @@ TEST(SubTest, Int16BroadcastSweep) {
 
 // Bit-exact against TensorFlow Lite Micro's reference kernel on models made
 // by tests/kernels/testdata/make_tflm_goldens.py (cases_elementwise.py).
+// Bit for bit against TFLite Micro's arithmetic over broadcasts that run
+// each of the int8 run loops (int8_arithmetic_exact_sweep.h).
+TEST(SubTest, Int8MatchesTflmArithmeticOverBroadcastRuns) {
+  testing::ExpectInt8ArithmeticMatchesTflmArithmetic(kernels::kSub, testing::TflmArithmetic::kSub,
+                                                     72);
+}
+
 TEST(SubTest, Int8MatchesTflm) {
   // ew_sub_float_multipliers pins the multipliers' float quotients: double
   // ones would put each of its results one step lower.

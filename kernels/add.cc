@@ -25,12 +25,18 @@ EMBER_ALWAYS_INLINE int32_t QuantizedAdd(int32_t a, int32_t b,
 EMBER_HOST_SIMD_CLONES void AddInt8Run(const int8_t* a, int64_t a_stride, const int8_t* b,
                                        int64_t b_stride, int8_t* out, int32_t count,
                                        const QuantizedArithmeticParams& params) {
-  RunInt8Arithmetic(a, a_stride, b, b_stride, out, count, params, QuantizedAdd);
+  RunQuantizedArithmetic(a, a_stride, b, b_stride, out, count, params, QuantizedAdd);
+}
+
+EMBER_HOST_SIMD_CLONES void AddInt16Run(const int16_t* a, int64_t a_stride, const int16_t* b,
+                                        int64_t b_stride, int16_t* out, int32_t count,
+                                        const QuantizedArithmeticParams& params) {
+  RunQuantizedArithmetic(a, a_stride, b, b_stride, out, count, params, QuantizedAdd);
 }
 
 Status Eval(OpContext& context) {
   if (IsQuantizedType(context.output(0).type)) {
-    return EvalQuantizedArithmetic(context, AddInt8Run, QuantizedAdd);
+    return EvalQuantizedArithmetic(context, AddInt8Run, AddInt16Run);
   }
   return EvalBinary(
       context, [](float a, float b) { return a + b; },

@@ -26,12 +26,18 @@ EMBER_ALWAYS_INLINE int32_t QuantizedMul(int32_t a, int32_t b,
 EMBER_HOST_SIMD_CLONES void MulInt8Run(const int8_t* a, int64_t a_stride, const int8_t* b,
                                        int64_t b_stride, int8_t* out, int32_t count,
                                        const QuantizedArithmeticParams& params) {
-  RunInt8Arithmetic(a, a_stride, b, b_stride, out, count, params, QuantizedMul);
+  RunQuantizedArithmetic(a, a_stride, b, b_stride, out, count, params, QuantizedMul);
+}
+
+EMBER_HOST_SIMD_CLONES void MulInt16Run(const int16_t* a, int64_t a_stride, const int16_t* b,
+                                        int64_t b_stride, int16_t* out, int32_t count,
+                                        const QuantizedArithmeticParams& params) {
+  RunQuantizedArithmetic(a, a_stride, b, b_stride, out, count, params, QuantizedMul);
 }
 
 Status Eval(OpContext& context) {
   if (IsQuantizedType(context.output(0).type)) {
-    return EvalQuantizedArithmetic(context, MulInt8Run, QuantizedMul);
+    return EvalQuantizedArithmetic(context, MulInt8Run, MulInt16Run);
   }
   // Int32 wraps on overflow (two's complement) instead of being undefined.
   return EvalBinary(

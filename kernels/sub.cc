@@ -27,12 +27,18 @@ EMBER_ALWAYS_INLINE int32_t QuantizedSub(int32_t a, int32_t b,
 EMBER_HOST_SIMD_CLONES void SubInt8Run(const int8_t* a, int64_t a_stride, const int8_t* b,
                                        int64_t b_stride, int8_t* out, int32_t count,
                                        const QuantizedArithmeticParams& params) {
-  RunInt8Arithmetic(a, a_stride, b, b_stride, out, count, params, QuantizedSub);
+  RunQuantizedArithmetic(a, a_stride, b, b_stride, out, count, params, QuantizedSub);
+}
+
+EMBER_HOST_SIMD_CLONES void SubInt16Run(const int16_t* a, int64_t a_stride, const int16_t* b,
+                                        int64_t b_stride, int16_t* out, int32_t count,
+                                        const QuantizedArithmeticParams& params) {
+  RunQuantizedArithmetic(a, a_stride, b, b_stride, out, count, params, QuantizedSub);
 }
 
 Status Eval(OpContext& context) {
   if (IsQuantizedType(context.output(0).type)) {
-    return EvalQuantizedArithmetic(context, SubInt8Run, QuantizedSub);
+    return EvalQuantizedArithmetic(context, SubInt8Run, SubInt16Run);
   }
   // Int32 wraps on overflow (two's complement) instead of being undefined.
   return EvalBinary(

@@ -288,58 +288,60 @@ inline int32_t QuantizedArithmeticResult(int32_t raw, const QuantizedArithmeticP
   return static_cast<int32_t>(value);
 }
 
-// An int8 Add, Sub or Mul over one run of the broadcast: out[i] for
+// An int8 or int16 Add, Sub or Mul over one run of the broadcast: out[i] for
 // a[i * a_stride] and b[i * b_stride], i < count, strides 0 or 1. Each op
-// defines one from RunInt8Arithmetic, compiled for the host's wider SIMD too
-// (EMBER_HOST_SIMD_CLONES).
-using Int8ArithmeticRun = void (*)(const int8_t* a, int64_t a_stride, const int8_t* b,
-                                   int64_t b_stride, int8_t* out, int32_t count,
-                                   const QuantizedArithmeticParams& params);
+// defines one per type from RunQuantizedArithmetic, compiled for the host's
+// wider SIMD too (EMBER_HOST_SIMD_CLONES).
+template <typename T>
+using QuantizedArithmeticRun = void (*)(const T* a, int64_t a_stride, const T* b,
+                                        int64_t b_stride, T* out, int32_t count,
+                                        const QuantizedArithmeticParams& params);
 
-// The loops of an Int8ArithmeticRun whose output for operands a, b is
+// The loops of a QuantizedArithmeticRun whose output for operands a, b is
 // fn(a, b, params), one per pair of strides so that each vectorizes (an
 // operand of stride 0 is loop-invariant, and so is its rescaling).
-template <typename Fn>
-EMBER_ALWAYS_INLINE void RunInt8Arithmetic(const int8_t* a, int64_t a_stride, const int8_t* b,
-                                           int64_t b_stride, int8_t* out, int32_t count,
-                                           const QuantizedArithmeticParams& params, Fn fn) {
-  // A copy the int8 stores cannot alias, so the compiler keeps it in
-  // registers instead of reloading it after every store.
+template <typename T, typename Fn>
+EMBER_ALWAYS_INLINE void RunQuantizedArithmetic(const T* a, int64_t a_stride, const T* b,
+                                                int64_t b_stride, T* out, int32_t count,
+                                                const QuantizedArithmeticParams& params, Fn fn) {
+  // A copy the stores cannot alias, so the compiler keeps it in registers
+  // instead of reloading it after every store.
   const QuantizedArithmeticParams p = params;
   if (a_stride == 1 && b_stride == 1) {
-    for (int32_t i = 0; i < count; ++i) out[i] = static_cast<int8_t>(fn(a[i], b[i], p));
+    for (int32_t i = 0; i < count; ++i) out[i] = static_cast<T>(fn(a[i], b[i], p));
   } else if (a_stride == 0 && b_stride == 1) {
     const int32_t x = a[0];
-    for (int32_t i = 0; i < count; ++i) out[i] = static_cast<int8_t>(fn(x, b[i], p));
+    for (int32_t i = 0; i < count; ++i) out[i] = static_cast<T>(fn(x, b[i], p));
   } else if (a_stride == 1 && b_stride == 0) {
     const int32_t y = b[0];
-    for (int32_t i = 0; i < count; ++i) out[i] = static_cast<int8_t>(fn(a[i], y, p));
+    for (int32_t i = 0; i < count; ++i) out[i] = static_cast<T>(fn(a[i], y, p));
   } else {
     for (int32_t i = 0; i < count; ++i) {
-      out[i] = static_cast<int8_t>(fn(a[i * a_stride], b[i * b_stride], p));
+      out[i] = static_cast<T>(fn(a[i * a_stride], b[i * b_stride], p));
     }
   }
 }
 
-// Eval of an int8 or int16 Add, Sub or Mul whose output for operands a, b is
-// fn(a, b, params) (already clamped to the output type); int8 runs through
-// `int8_run`, which computes the same fn.
-template <typename Fn>
-inline Status EvalQuantizedArithmetic(OpContext& context, Int8ArithmeticRun int8_run, Fn fn) {
+template <typename T>
+void EvalQuantizedRuns(OpContext& context, const QuantizedBinaryOpData& data,
+                       QuantizedArithmeticRun<T> run) {
+  const T* a = context.input(0).data_as<const T>();
+  const T* b = context.input(1).data_as<const T>();
+  T* out = context.output(0).data_as<T>();
+  ForEachBroadcastRun(data.binary.plan, [&](int64_t i, int64_t a_stride, int64_t j,
+                                            int64_t b_stride, int64_t o, int32_t count) {
+    run(a + i, a_stride, b + j, b_stride, out + o, count, data.params);
+  });
+}
+
+// Eval of an int8 or int16 Add, Sub or Mul through the op's runs.
+inline Status EvalQuantizedArithmetic(OpContext& context, QuantizedArithmeticRun<int8_t> int8_run,
+                                      QuantizedArithmeticRun<int16_t> int16_run) {
   const QuantizedBinaryOpData& data = *context.op_data_as<QuantizedBinaryOpData>();
-  const QuantizedArithmeticParams& params = data.params;
   if (context.output(0).type == TensorType::INT8) {
-    const int8_t* a = context.input(0).data_as<const int8_t>();
-    const int8_t* b = context.input(1).data_as<const int8_t>();
-    int8_t* out = context.output(0).data_as<int8_t>();
-    ForEachBroadcastRun(data.binary.plan, [&](int64_t i, int64_t a_stride, int64_t j,
-                                              int64_t b_stride, int64_t o, int32_t count) {
-      int8_run(a + i, a_stride, b + j, b_stride, out + o, count, params);
-    });
+    EvalQuantizedRuns(context, data, int8_run);
   } else {
-    EvalBinaryTyped<int16_t>(context, data.binary, [&](int16_t a, int16_t b) {
-      return static_cast<int16_t>(fn(a, b, params));
-    });
+    EvalQuantizedRuns(context, data, int16_run);
   }
   return Status::kOk;
 }

@@ -25,6 +25,8 @@
 // below 2^7.
 #include <inttypes.h>
 
+#include <type_traits>
+
 #include "kernels/internal/conv_shapes.h"
 #include "kernels/internal/int8_fast.h"
 #include "kernels/internal/quantization.h"
@@ -441,19 +443,32 @@ void EvalInt16Fast(OpContext& context, const OpData& data) {
   const Bias* bias = bias_view.present() ? bias_view.data_as<const Bias>() : nullptr;
   const QuantizedMultiplier* multipliers = WeightMultipliers(data);
   int16_t* out = context.output(0).data_as<int16_t>();
+  // A block of outputs at a time over all rows: its weights stay in cache,
+  // and its biases and multipliers are read once.
   constexpr int32_t kOutputBlock = 64;
   int64_t sums[kOutputBlock];
-  for (int32_t r = 0; r < data.rows; ++r) {
-    const int16_t* in_row = in + r * in_features;
-    for (int32_t first = 0; first < out_features; first += kOutputBlock) {
-      const int32_t block = out_features - first < kOutputBlock ? out_features - first : kOutputBlock;
+  Sum biases[kOutputBlock];
+  // 64-bit sums take their multipliers reduced once (WideMultiplier).
+  using Multiplier = std::conditional_t<sizeof(Sum) == 8, WideMultiplier, QuantizedMultiplier>;
+  Multiplier block_multipliers[kOutputBlock];
+  for (int32_t first = 0; first < out_features; first += kOutputBlock) {
+    const int32_t block = out_features - first < kOutputBlock ? out_features - first : kOutputBlock;
+    for (int32_t k = 0; k < block; ++k) {
+      biases[k] = bias != nullptr ? static_cast<Sum>(bias[first + k]) : 0;
+      const QuantizedMultiplier multiplier = multipliers[(first + k) * data.quant.multiplier_stride];
+      if constexpr (sizeof(Sum) == 8) {
+        block_multipliers[k] = ReduceWideMultiplier(multiplier);
+      } else {
+        block_multipliers[k] = multiplier;
+      }
+    }
+    for (int32_t r = 0; r < data.rows; ++r) {
       for (int32_t k = 0; k < block; ++k) sums[k] = 0;
-      Int16RowSums(in_row, weights + first * in_features, in_features, block, sums);
+      Int16RowSums(in + r * in_features, weights + first * in_features, in_features, block, sums);
+      int16_t* out_row = out + r * out_features + first;
       for (int32_t k = 0; k < block; ++k) {
-        const int32_t o = first + k;
-        const Sum acc = (bias != nullptr ? static_cast<Sum>(bias[o]) : 0) + static_cast<Sum>(sums[k]);
-        out[r * out_features + o] =
-            RequantizeSum<int16_t>(acc, multipliers[o * data.quant.multiplier_stride], data.quant);
+        out_row[k] = RequantizeSum<int16_t>(biases[k] + static_cast<Sum>(sums[k]),
+                                            block_multipliers[k], data.quant);
       }
     }
   }

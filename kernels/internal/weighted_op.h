@@ -107,17 +107,34 @@ constexpr int32_t kMaxWideMultiplierShift = 7;
 // (from absurd biases or filter sizes) are clamped to that range and results
 // beyond int32 saturate, where TFLite's are undefined. Prepare keeps the shift within
 // [-31, kMaxWideMultiplierShift], so the total shift is 8..46 and the product
-// stays below 2^62.
-inline int32_t MultiplyWideByQuantizedMultiplier(int64_t x, QuantizedMultiplier m) {
+// stays below 2^62. WideMultiplier is the multiplier in that form, for loops
+// that apply one many times.
+struct WideMultiplier {
+  int64_t reduced;  // the Q15 multiplier
+  int64_t round;    // half of 2^total_shift
+  int32_t total_shift;
+};
+
+inline WideMultiplier ReduceWideMultiplier(QuantizedMultiplier m) {
+  WideMultiplier wide;
+  wide.reduced = m.multiplier < 0x7FFF0000 ? (m.multiplier + (1 << 15)) >> 16 : 0x7FFF;
+  wide.total_shift = 15 - m.shift;
+  wide.round = int64_t{1} << (wide.total_shift - 1);
+  return wide;
+}
+
+inline int32_t MultiplyWide(int64_t x, const WideMultiplier& m) {
   constexpr int64_t kLimit = int64_t{1} << 47;
   if (x < -kLimit) x = -kLimit;
   if (x > kLimit - 1) x = kLimit - 1;
-  const int32_t reduced = m.multiplier < 0x7FFF0000 ? (m.multiplier + (1 << 15)) >> 16 : 0x7FFF;
-  const int total_shift = 15 - m.shift;
-  const int64_t result = (x * reduced + (int64_t{1} << (total_shift - 1))) >> total_shift;
+  const int64_t result = (x * m.reduced + m.round) >> m.total_shift;
   if (result < INT32_MIN) return INT32_MIN;
   if (result > INT32_MAX) return INT32_MAX;
   return static_cast<int32_t>(result);
+}
+
+inline int32_t MultiplyWideByQuantizedMultiplier(int64_t x, QuantizedMultiplier m) {
+  return MultiplyWide(x, ReduceWideMultiplier(m));
 }
 
 // Scales a quantized path's sum to its output type. Sums run wrapping in
@@ -138,13 +155,17 @@ Out RequantizeSum(uint32_t sum, QuantizedMultiplier multiplier, const Int8Weight
 }
 
 template <typename Out>
-Out RequantizeSum(uint64_t sum, QuantizedMultiplier multiplier, const Int8WeightedParams& params) {
+Out RequantizeSum(uint64_t sum, const WideMultiplier& multiplier, const Int8WeightedParams& params) {
   const int64_t value =
-      int64_t{MultiplyWideByQuantizedMultiplier(static_cast<int64_t>(sum), multiplier)} +
-      params.output_zero_point;
+      int64_t{MultiplyWide(static_cast<int64_t>(sum), multiplier)} + params.output_zero_point;
   if (value < params.activation_min) return static_cast<Out>(params.activation_min);
   if (value > params.activation_max) return static_cast<Out>(params.activation_max);
   return static_cast<Out>(value);
+}
+
+template <typename Out>
+Out RequantizeSum(uint64_t sum, QuantizedMultiplier multiplier, const Int8WeightedParams& params) {
+  return RequantizeSum<Out>(sum, ReduceWideMultiplier(multiplier), params);
 }
 
 namespace weighted_internal {

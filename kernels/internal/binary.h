@@ -298,8 +298,9 @@ using QuantizedArithmeticRun = void (*)(const T* a, int64_t a_stride, const T* b
                                         const QuantizedArithmeticParams& params);
 
 // The loops of a QuantizedArithmeticRun whose output for operands a, b is
-// fn(a, b, params), one per pair of strides so that each vectorizes (an
-// operand of stride 0 is loop-invariant, and so is its rescaling).
+// fn(a, b, params): on hosts with SIMD clones one per pair of strides, so
+// that each vectorizes (an operand of stride 0 is loop-invariant, and so is
+// its rescaling); other targets run the general loop alone (less code).
 template <typename T, typename Fn>
 EMBER_ALWAYS_INLINE void RunQuantizedArithmetic(const T* a, int64_t a_stride, const T* b,
                                                 int64_t b_stride, T* out, int32_t count,
@@ -307,12 +308,12 @@ EMBER_ALWAYS_INLINE void RunQuantizedArithmetic(const T* a, int64_t a_stride, co
   // A copy the stores cannot alias, so the compiler keeps it in registers
   // instead of reloading it after every store.
   const QuantizedArithmeticParams p = params;
-  if (a_stride == 1 && b_stride == 1) {
+  if (kHostSimdClones && a_stride == 1 && b_stride == 1) {
     for (int32_t i = 0; i < count; ++i) out[i] = static_cast<T>(fn(a[i], b[i], p));
-  } else if (a_stride == 0 && b_stride == 1) {
+  } else if (kHostSimdClones && a_stride == 0 && b_stride == 1) {
     const int32_t x = a[0];
     for (int32_t i = 0; i < count; ++i) out[i] = static_cast<T>(fn(x, b[i], p));
-  } else if (a_stride == 1 && b_stride == 0) {
+  } else if (kHostSimdClones && a_stride == 1 && b_stride == 0) {
     const int32_t y = b[0];
     for (int32_t i = 0; i < count; ++i) out[i] = static_cast<T>(fn(a[i], y, p));
   } else {

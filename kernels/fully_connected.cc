@@ -400,32 +400,53 @@ void EvalInt8(OpContext& context, const OpData& data) {
 // exact, so the result is the reference loop's to the bit.
 constexpr int32_t kExactInt16Run = 512;
 
-// The dot products of one input row with kRows consecutive weight rows
-// (the input is read once for all of them), added to sums[0..kRows).
-template <int kRows>
+// The dot products of kInputs input rows with kRows consecutive weight rows
+// (each weight read serves every input row), added to
+// sums[input * stride + row].
+template <int kInputs, int kRows>
 EMBER_ALWAYS_INLINE void AccumulateInt16Dots(const int16_t* in, const int8_t* weights,
-                                             int32_t count, int64_t* sums) {
+                                             int32_t count, int64_t* sums, int32_t stride) {
   for (int32_t start = 0; start < count; start += kExactInt16Run) {
     const int32_t end = count - start < kExactInt16Run ? count : start + kExactInt16Run;
-    int32_t run[kRows] = {};
+    int32_t run[kInputs][kRows] = {};
     for (int32_t i = start; i < end; ++i) {
-      const int32_t x = in[i];
-      for (int k = 0; k < kRows; ++k) run[k] += x * int32_t{weights[k * count + i]};
+      for (int k = 0; k < kRows; ++k) {
+        const int32_t w = weights[k * count + i];
+        for (int r = 0; r < kInputs; ++r) run[r][k] += int32_t{in[r * count + i]} * w;
+      }
     }
-    for (int k = 0; k < kRows; ++k) sums[k] += run[k];
+    for (int r = 0; r < kInputs; ++r) {
+      for (int k = 0; k < kRows; ++k) sums[r * stride + k] += run[r][k];
+    }
   }
 }
 
-// The sums of every output of one row, four weight rows at a time.
-EMBER_HOST_SIMD_CLONES void Int16RowSums(const int16_t* in, const int8_t* weights,
-                                         int32_t in_features, int32_t out_features,
-                                         int64_t* sums) {
+// The sums of every output of kInputs consecutive input rows, four weight
+// rows at a time; row r's sums start at sums + r * stride.
+template <int kInputs>
+EMBER_ALWAYS_INLINE void Int16RowSumsFor(const int16_t* in, const int8_t* weights,
+                                         int32_t in_features, int32_t out_features, int64_t* sums,
+                                         int32_t stride) {
   int32_t o = 0;
   for (; o + 4 <= out_features; o += 4) {
-    AccumulateInt16Dots<4>(in, weights + o * in_features, in_features, sums + o);
+    AccumulateInt16Dots<kInputs, 4>(in, weights + o * in_features, in_features, sums + o, stride);
   }
   for (; o < out_features; ++o) {
-    AccumulateInt16Dots<1>(in, weights + o * in_features, in_features, sums + o);
+    AccumulateInt16Dots<kInputs, 1>(in, weights + o * in_features, in_features, sums + o, stride);
+  }
+}
+
+EMBER_HOST_SIMD_CLONES void Int16RowSums(const int16_t* in, const int8_t* weights, int32_t rows,
+                                         int32_t in_features, int32_t out_features, int64_t* sums,
+                                         int32_t stride) {
+  int32_t r = 0;
+  for (; r + 2 <= rows; r += 2) {
+    Int16RowSumsFor<2>(in + r * in_features, weights, in_features, out_features, sums + r * stride,
+                       stride);
+  }
+  if (r < rows) {
+    Int16RowSumsFor<1>(in + r * in_features, weights, in_features, out_features, sums + r * stride,
+                       stride);
   }
 }
 
@@ -446,7 +467,8 @@ void EvalInt16Fast(OpContext& context, const OpData& data) {
   // A block of outputs at a time over all rows: its weights stay in cache,
   // and its biases and multipliers are read once.
   constexpr int32_t kOutputBlock = 64;
-  int64_t sums[kOutputBlock];
+  constexpr int32_t kRowBlock = 8;
+  int64_t sums[kRowBlock * kOutputBlock];
   Sum biases[kOutputBlock];
   // 64-bit sums take their multipliers reduced once (WideMultiplier).
   using Multiplier = std::conditional_t<sizeof(Sum) == 8, WideMultiplier, QuantizedMultiplier>;
@@ -462,13 +484,18 @@ void EvalInt16Fast(OpContext& context, const OpData& data) {
         block_multipliers[k] = multiplier;
       }
     }
-    for (int32_t r = 0; r < data.rows; ++r) {
-      for (int32_t k = 0; k < block; ++k) sums[k] = 0;
-      Int16RowSums(in + r * in_features, weights + first * in_features, in_features, block, sums);
-      int16_t* out_row = out + r * out_features + first;
-      for (int32_t k = 0; k < block; ++k) {
-        out_row[k] = RequantizeSum<int16_t>(biases[k] + static_cast<Sum>(sums[k]),
-                                            block_multipliers[k], data.quant);
+    for (int32_t r0 = 0; r0 < data.rows; r0 += kRowBlock) {
+      const int32_t rows = data.rows - r0 < kRowBlock ? data.rows - r0 : kRowBlock;
+      for (int32_t k = 0; k < rows * kOutputBlock; ++k) sums[k] = 0;
+      Int16RowSums(in + r0 * in_features, weights + first * in_features, rows, in_features, block,
+                   sums, kOutputBlock);
+      for (int32_t r = 0; r < rows; ++r) {
+        int16_t* out_row = out + (r0 + r) * out_features + first;
+        const int64_t* row_sums = sums + r * kOutputBlock;
+        for (int32_t k = 0; k < block; ++k) {
+          out_row[k] = RequantizeSum<int16_t>(biases[k] + static_cast<Sum>(row_sums[k]),
+                                              block_multipliers[k], data.quant);
+        }
       }
     }
   }

@@ -855,9 +855,11 @@ TEST(FullyConnectedTest, Int16Int32SumsWrapLikeTflite) {
 // through int64, int32 and none, so both requantizations run.
 TEST(FullyConnectedTest, Int16MatchesReferenceOverSweep) {
   std::mt19937 rng(99);
-  const std::vector<std::vector<int32_t>> leading = {{}, {1}, {3}, {2, 3}};
+  // 11 rows and 70 outputs cross the fast path's blocks of 8 rows and 64
+  // outputs.
+  const std::vector<std::vector<int32_t>> leading = {{}, {1}, {3}, {2, 3}, {11}};
   const int in_sizes[] = {1, 3, 8, 37, 300};
-  const int out_sizes[] = {1, 5, 9};
+  const int out_sizes[] = {1, 5, 9, 70};
   const schema::Activation activations[] = {schema::Activation::NONE, schema::Activation::RELU,
                                             schema::Activation::RELU6,
                                             schema::Activation::RELU_N1_TO_1};

@@ -37,26 +37,27 @@ Status Prepare(OpContext& context) {
 // The rescaled input's magnitude indexes the table in steps of 2^9 (1/24 in
 // real units) with 9 bits of interpolation; the Q0.16 result, mirrored for
 // negative inputs (sigmoid(-x) = 1 - sigmoid(x)), is rounded to Q0.15.
-void EvalInt16(OpContext& context, const Int16SigmoidInput& in) {
-  const TensorView input = context.input(0);
-  const int16_t* x = input.data_as<const int16_t>();
-  int16_t* y = context.output(0).data_as<int16_t>();
-  const int64_t count = input.num_elements();
+EMBER_HOST_SIMD_CLONES void LogisticInt16Run(const int16_t* x, int64_t count, Int16SigmoidInput in,
+                                 int16_t* y) {
   for (int64_t i = 0; i < count; ++i) {
     const int32_t value = RescaleInt16SigmoidInput(x[i], in);
     const uint32_t magnitude = static_cast<uint32_t>(value < 0 ? -value : value);
     const uint32_t index = magnitude >> 9;
-    uint32_t q25;
-    if (index >= 255) {
-      q25 = uint32_t{0x7FFF} << 10;
-    } else {
-      const uint32_t low = kSigmoidTable[index];
-      const uint32_t high = kSigmoidTable[index + 1];
-      q25 = (low << 9) + (magnitude & 0x1FF) * (high - low);
-    }
+    // Branch-free, the table read at a valid index either way, so that the
+    // loop vectorizes; saturated inputs then take the saturated value.
+    const uint32_t at = index < 255 ? index : 254;
+    const uint32_t low = SigmoidTableAt(at);
+    const uint32_t high = SigmoidTableAt(at + 1);
+    const uint32_t interpolated = (low << 9) + (magnitude & 0x1FF) * (high - low);
+    uint32_t q25 = index >= 255 ? uint32_t{0x7FFF} << 10 : interpolated;
     q25 = value >= 0 ? q25 + (1u << 9) : (1u << 25) - q25 + (1u << 9) - 1;
     y[i] = static_cast<int16_t>(q25 >> 10);
   }
+}
+void EvalInt16(OpContext& context, const Int16SigmoidInput& in) {
+  const TensorView input = context.input(0);
+  LogisticInt16Run(input.data_as<const int16_t>(), input.num_elements(), in,
+     context.output(0).data_as<int16_t>());
 }
 
 // Float sigmoid (float_math.h) over the tensor, compiled for the host's wider

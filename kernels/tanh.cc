@@ -40,26 +40,28 @@ Status Prepare(OpContext& context) {
 // interpolation; 2 sigmoid - 1 of the Q0.16 value, mirrored for negative
 // inputs, is rounded to Q0.15 (the shift of a negative sum rounds toward
 // -infinity).
-void EvalInt16(OpContext& context, const Int16SigmoidInput& in) {
-  const TensorView input = context.input(0);
-  const int16_t* x = input.data_as<const int16_t>();
-  int16_t* y = context.output(0).data_as<int16_t>();
-  const int64_t count = input.num_elements();
+EMBER_HOST_SIMD_CLONES void TanhInt16Run(const int16_t* x, int64_t count, Int16SigmoidInput in,
+                                 int16_t* y) {
   for (int64_t i = 0; i < count; ++i) {
     const int32_t value = RescaleInt16SigmoidInput(x[i], in);
     const uint32_t magnitude = static_cast<uint32_t>(value < 0 ? -value : value);
     const uint32_t index = magnitude >> 8;
-    int32_t q24;
-    if (index >= 255) {
-      q24 = int32_t{0xFFFF} << 8;
-    } else {
-      const uint32_t low = kSigmoidTable[index];
-      const uint32_t high = kSigmoidTable[index + 1];
-      q24 = static_cast<int32_t>((low << 8) + (magnitude & 0xFF) * (high - low));
-    }
+    // Branch-free, the table read at a valid index either way, so that the
+    // loop vectorizes; saturated inputs then take the table's end.
+    const uint32_t at = index < 255 ? index : 254;
+    const uint32_t low = SigmoidTableAt(at);
+    const uint32_t high = SigmoidTableAt(at + 1);
+    const int32_t interpolated =
+        static_cast<int32_t>((low << 8) + (magnitude & 0xFF) * (high - low));
+    int32_t q24 = index >= 255 ? int32_t{0xFFFF} << 8 : interpolated;
     q24 = value >= 0 ? q24 - (1 << 23) + (1 << 7) : -q24 + (1 << 23) + (1 << 7) - 1;
     y[i] = static_cast<int16_t>(q24 >> 8);
   }
+}
+void EvalInt16(OpContext& context, const Int16SigmoidInput& in) {
+  const TensorView input = context.input(0);
+  TanhInt16Run(input.data_as<const int16_t>(), input.num_elements(), in,
+     context.output(0).data_as<int16_t>());
 }
 
 // Float tanh (float_math.h) over the tensor, compiled for the host's wider

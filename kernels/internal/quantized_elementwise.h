@@ -16,6 +16,7 @@
 
 #include "interpreter/kernel.h"
 #include "interpreter/tensor.h"
+#include "kernels/internal/common.h"
 #include "kernels/internal/quantization.h"
 #include "kernels/internal/unary.h"
 
@@ -172,6 +173,26 @@ inline constexpr uint16_t kSigmoidTable[256] = {
     65529, 65530, 65530, 65530, 65530, 65531, 65531, 65531, 65531, 65531, 65532, 65532, 65532,
     65532, 65532, 65532, 65533, 65533, 65533, 65533, 65533, 65533, 65533, 65533, 65534, 65534,
     65534, 65534, 65534, 65534, 65534, 65534, 65534, 65534, 65535};
+
+// The same table in 32-bit entries for the hosts' SIMD clones, whose gathers
+// read 32-bit elements (the loops then vectorize). Other targets never use
+// it, so it costs them nothing.
+struct SigmoidTable32 {
+  uint32_t values[256];
+};
+
+constexpr SigmoidTable32 WidenSigmoidTable() {
+  SigmoidTable32 table = {};
+  for (int i = 0; i < 256; ++i) table.values[i] = kSigmoidTable[i];
+  return table;
+}
+
+inline constexpr SigmoidTable32 kSigmoidTable32 = WidenSigmoidTable();
+
+// Entry `index` of the table, from whichever copy suits the target.
+EMBER_ALWAYS_INLINE uint32_t SigmoidTableAt(uint32_t index) {
+  return kHostSimdClones ? kSigmoidTable32.values[index] : kSigmoidTable[index];
+}
 
 // The int16 input of TFLite's Logistic and Tanh rescaled to the table's
 // resolution, (q * multiplier + 2^(shift-1)) >> shift: 2^-12 / 3 per unit, so

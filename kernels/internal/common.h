@@ -186,20 +186,15 @@ inline void ForEachBroadcast(const BroadcastPlanOf<kOperands>& plan, Fn fn) {
   for (int k = 0; k < kOperands; ++k) run_strides[k] = inner >= 0 ? plan.strides[k][inner] : 0;
   int32_t index[kMaxRank] = {0};
   int64_t offsets[kOperands] = {0};
-  // Binary runs are mostly both contiguous or one operand repeated (a bias,
-  // a broadcast query): those get loops with constant strides, which the
-  // compiler vectorizes.
+  // Binary runs are mostly contiguous in both operands (same shapes, or a
+  // broadcast along an outer dimension): those get a loop with constant
+  // strides, which the compiler vectorizes. (Loops for one operand repeated
+  // too would cost about 1 KB of code per op on a Cortex-M for little gain.)
   const bool both_contiguous = kOperands == 2 && run_strides[0] == 1 && run_strides[1] == 1;
-  const bool first_repeated = kOperands == 2 && run_strides[0] == 0 && run_strides[1] == 1;
-  const bool second_repeated = kOperands == 2 && run_strides[0] == 1 && run_strides[1] == 0;
   for (int64_t out_index = 0; out_index < total; out_index += run) {
     if constexpr (kOperands == 2) {
       if (both_contiguous) {
         for (int32_t i = 0; i < run; ++i) fn(offsets[0] + i, offsets[1] + i, out_index + i);
-      } else if (first_repeated) {
-        for (int32_t i = 0; i < run; ++i) fn(offsets[0], offsets[1] + i, out_index + i);
-      } else if (second_repeated) {
-        for (int32_t i = 0; i < run; ++i) fn(offsets[0] + i, offsets[1], out_index + i);
       } else {
         for (int32_t i = 0; i < run; ++i) {
           fn(offsets[0] + i * run_strides[0], offsets[1] + i * run_strides[1], out_index + i);

@@ -484,6 +484,14 @@ void EvalInt16Fast(OpContext& context, const OpData& data) {
         block_multipliers[k] = multiplier;
       }
     }
+    // Products of int16 and int8 values are below 2^22 in magnitude: with
+    // fewer than 2^24 of them and biases below 2^46, every sum stays within
+    // the 2^47 that the wide requantization clamps to.
+    bool bounded_sums = in_features < (int32_t{1} << 24);
+    for (int32_t k = 0; k < block; ++k) {
+      const int64_t b = static_cast<int64_t>(biases[k]);
+      bounded_sums = bounded_sums && b < (int64_t{1} << 46) && b > -(int64_t{1} << 46);
+    }
     for (int32_t r0 = 0; r0 < data.rows; r0 += kRowBlock) {
       const int32_t rows = data.rows - r0 < kRowBlock ? data.rows - r0 : kRowBlock;
       for (int32_t k = 0; k < rows * kOutputBlock; ++k) sums[k] = 0;
@@ -492,6 +500,15 @@ void EvalInt16Fast(OpContext& context, const OpData& data) {
       for (int32_t r = 0; r < rows; ++r) {
         int16_t* out_row = out + (r0 + r) * out_features + first;
         const int64_t* row_sums = sums + r * kOutputBlock;
+        if constexpr (sizeof(Sum) == 8) {
+          if (bounded_sums) {
+            for (int32_t k = 0; k < block; ++k) {
+              out_row[k] = RequantizeBoundedWideSum<int16_t>(
+                  static_cast<int64_t>(biases[k]) + row_sums[k], block_multipliers[k], data.quant);
+            }
+            continue;
+          }
+        }
         for (int32_t k = 0; k < block; ++k) {
           out_row[k] = RequantizeSum<int16_t>(biases[k] + static_cast<Sum>(row_sums[k]),
                                               block_multipliers[k], data.quant);

@@ -168,6 +168,18 @@ Out RequantizeSum(uint64_t sum, QuantizedMultiplier multiplier, const Int8Weight
   return RequantizeSum<Out>(sum, ReduceWideMultiplier(multiplier), params);
 }
 
+// RequantizeSum of a 64-bit sum known to be within TFLite's |x| < 2^47,
+// which then needs neither that clamp nor the one to int32: the activation
+// range lies inside int32, so clamping to it alone gives the same value.
+template <typename Out>
+Out RequantizeBoundedWideSum(int64_t sum, const WideMultiplier& m,
+                             const Int8WeightedParams& params) {
+  const int64_t value = ((sum * m.reduced + m.round) >> m.total_shift) + params.output_zero_point;
+  if (value < params.activation_min) return static_cast<Out>(params.activation_min);
+  if (value > params.activation_max) return static_cast<Out>(params.activation_max);
+  return static_cast<Out>(value);
+}
+
 namespace weighted_internal {
 
 // The hybrid part of PrepareWeightedOpData.

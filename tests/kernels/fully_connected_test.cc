@@ -944,6 +944,22 @@ TEST(FullyConnectedTest, Int16SumsPastTheInt32Range) {
   EXPECT_EQ(test.OutputAs<int16_t>(0), (std::vector<int16_t>{4366, 270}));
 }
 
+// Biases far past TFLite's 2^47 (where its wide requantization clamps the
+// sum, and products would overflow 64 bits) saturate the outputs.
+TEST(FullyConnectedTest, Int16HugeBiasesSaturate) {
+  OpTester test(schema::OpCode::FULLY_CONNECTED);
+  test.InputOf<int16_t>({1, 3}, {100, -200, 300})
+      .Quantize({1.0f}, {0})
+      .InputOf<int8_t>({2, 3}, {1, 2, 3, -1, -2, -3}, true)
+      .Quantize({1.0f, 1.0f}, {0, 0}, 0)
+      .InputOf<int64_t>({2}, {int64_t{1} << 60, -(int64_t{1} << 60)}, true)
+      .Output({1, 2}, schema::TensorType::INT16)
+      .Quantize({65536.0f}, {0})
+      .Options(FcOptions());
+  ASSERT_EQ(test.Run(kernels::kFullyConnected), Status::kOk) << test.error();
+  EXPECT_EQ(test.OutputAs<int16_t>(0), (std::vector<int16_t>{32767, -32768}));
+}
+
 TEST(FullyConnectedTest, Int16InfersOutputShape) {
   OpTester test(schema::OpCode::FULLY_CONNECTED);
   test.InputOf<int16_t>({2, 3, 4}, std::vector<int16_t>(24, 1))

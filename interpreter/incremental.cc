@@ -24,6 +24,12 @@ constexpr uint8_t kDemanded = 4;
 
 }  // namespace
 
+void Interpreter::EnableIncrementalInvoke() {
+  static constexpr IncrementalInvoke kIncrementalInvoke = {&Interpreter::SizeIncrementalState,
+                                                           &Interpreter::InvokeIncremental};
+  incremental_ = &kIncrementalInvoke;
+}
+
 size_t Interpreter::SizeIncrementalState() {
   const schema::Subgraph& subgraph = model_.main_subgraph();
   input_copy_bytes_ = 0;

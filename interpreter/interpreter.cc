@@ -579,7 +579,7 @@ Status Interpreter::PlaceBuffers(Planner planner) {
   if (region_bytes_ < work_bytes) region_bytes_ = work_bytes;
   if (incremental_) {
     incremental_offset_ = AlignUp(region_bytes_, kArenaAlignment);
-    region_bytes_ = incremental_offset_ + SizeIncrementalState();
+    region_bytes_ = incremental_offset_ + (this->*incremental_->size_state)();
   }
   if (head_bytes_ + region_bytes_ > arena_capacity_) {
     return ReportArenaTooSmall(head_bytes_ + region_bytes_);
@@ -606,7 +606,7 @@ Status Interpreter::Invoke() {
     EMBER_REPORT(reporter_, "Invoke() needs a successful AllocateTensors() first");
     return Status::kBadState;
   }
-  if (incremental_) return InvokeIncremental();
+  if (incremental_) return (this->*incremental_->invoke)();
   const auto* operators = model_.main_subgraph().operators();
   for (size_t o = 0; o < op_count_; ++o) {
     const schema::Operator* op = operators->Get(static_cast<uint32_t>(o));

@@ -32,12 +32,10 @@ struct QuantizedMultiplier {
   int32_t shift;       // > 0: shift left first; < 0: rounding shift right after
 };
 
-// Prepare-time: splits `real` (>= 0) into mantissa and exponent.
-inline QuantizedMultiplier QuantizeMultiplier(double real) {
-  if (real == 0.0) return {0, 0};
-  int exponent = 0;
-  const double mantissa = frexp(real, &exponent);
-  int64_t fixed = static_cast<int64_t>(round(mantissa * static_cast<double>(int64_t{1} << 31)));
+// A mantissa rounded to Q31 (`fixed`, in [2^30, 2^31]) and its exponent as a
+// multiplier: a mantissa that rounded up to 1.0 carries into the exponent,
+// and exponents out of range give 0 or the largest multiplier.
+inline QuantizedMultiplier MultiplierFromQ31(int64_t fixed, int exponent) {
   if (fixed == (int64_t{1} << 31)) {
     fixed /= 2;
     ++exponent;
@@ -45,6 +43,15 @@ inline QuantizedMultiplier QuantizeMultiplier(double real) {
   if (exponent < -31) return {0, 0};
   if (exponent > 30) return {INT32_MAX, 30};
   return {static_cast<int32_t>(fixed), exponent};
+}
+
+// Prepare-time: splits `real` (>= 0) into mantissa and exponent.
+inline QuantizedMultiplier QuantizeMultiplier(double real) {
+  if (real == 0.0) return {0, 0};
+  int exponent = 0;
+  const double mantissa = frexp(real, &exponent);
+  return MultiplierFromQ31(
+      static_cast<int64_t>(round(mantissa * static_cast<double>(int64_t{1} << 31))), exponent);
 }
 
 // A positive real held as a double holds it, in integers: value =
@@ -111,15 +118,8 @@ inline DoubleParts RatioAsDouble(float a, float b, float c) {
 // exponent, in integers (round(mantissa * 2^31) rounds half away from zero).
 inline QuantizedMultiplier QuantizeMultiplier(DoubleParts real) {
   if (real.significand == 0) return {0, 0};
-  int64_t fixed = static_cast<int64_t>((real.significand + (uint64_t{1} << 21)) >> 22);
-  int exponent = real.exponent;
-  if (fixed == (int64_t{1} << 31)) {
-    fixed /= 2;
-    ++exponent;
-  }
-  if (exponent < -31) return {0, 0};
-  if (exponent > 30) return {INT32_MAX, 30};
-  return {static_cast<int32_t>(fixed), exponent};
+  return MultiplierFromQ31(static_cast<int64_t>((real.significand + (uint64_t{1} << 21)) >> 22),
+                           real.exponent);
 }
 
 // x * M with TFLite's double rounding (high-mul, then rounding shift).

@@ -324,15 +324,8 @@ TEST(ModelTest, RandomByteFlipsNeverCrash) {
   int invoked_count = 0;
   for (const std::vector<uint8_t>& file : files) {
     for (int trial = 0; trial < kTrialsPerFile; ++trial) {
-      std::vector<uint8_t> corrupt = file;
-      const int flips = 1 + static_cast<int>(rng() % 3);
       std::string what;
-      for (int f = 0; f < flips; ++f) {
-        const size_t at = rng() % corrupt.size();
-        const uint8_t mask = static_cast<uint8_t>(1 + rng() % 255);
-        corrupt[at] ^= mask;
-        what += " [" + std::to_string(at) + "]^=" + std::to_string(mask);
-      }
+      const std::vector<uint8_t> corrupt = FlipRandomBytes(file, rng, &what);
       SCOPED_TRACE("flips:" + what);
       LoadedModel loaded(corrupt);
       if (loaded.status != Status::kOk) {

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <ostream>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,22 @@ inline std::vector<uint8_t> BuildWithPlan(ModelBuilder& builder) {
   AddOnlyResolver resolver;
   convert::AttachMemoryPlan(builder.model(), resolver);
   return builder.Build();
+}
+
+// `file` with 1 to 3 random bytes XORed with random non-zero masks; `what`
+// describes the flips for failure messages.
+inline std::vector<uint8_t> FlipRandomBytes(const std::vector<uint8_t>& file, std::mt19937& rng,
+                                            std::string* what) {
+  std::vector<uint8_t> corrupt = file;
+  const int flips = 1 + static_cast<int>(rng() % 3);
+  what->clear();
+  for (int f = 0; f < flips; ++f) {
+    const size_t at = rng() % corrupt.size();
+    const uint8_t mask = static_cast<uint8_t>(1 + rng() % 255);
+    corrupt[at] ^= mask;
+    *what += " [" + std::to_string(at) + "]^=" + std::to_string(mask);
+  }
+  return corrupt;
 }
 
 inline std::vector<float> Iota(size_t count, float start, float step) {

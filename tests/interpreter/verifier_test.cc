@@ -164,15 +164,8 @@ TEST(VerifierTest, SameVerdictAsGeneratedVerifierOnCorruptFiles) {
   for (const std::vector<uint8_t>& file : files) {
     const int trials = file.size() > 1000 ? 20000 : 4000;
     for (int trial = 0; trial < trials; ++trial) {
-      std::vector<uint8_t> corrupt = file;
-      const int flips = 1 + static_cast<int>(rng() % 3);
       std::string what;
-      for (int f = 0; f < flips; ++f) {
-        const size_t at = rng() % corrupt.size();
-        const uint8_t mask = static_cast<uint8_t>(1 + rng() % 255);
-        corrupt[at] ^= mask;
-        what += " [" + std::to_string(at) + "]^=" + std::to_string(mask);
-      }
+      const std::vector<uint8_t> corrupt = FlipRandomBytes(file, rng, &what);
       const AlignedBuffer bytes(corrupt.data(), corrupt.size());
       const bool expected = GeneratedVerifierAccepts(corrupt);
       ASSERT_EQ(VerifyModelFlatbuffer(bytes.data(), bytes.size()), expected) << "flips:" << what;

@@ -131,25 +131,35 @@ Status Prepare(OpContext& context) {
   return Status::kOk;
 }
 
-// Row m of the output accumulates a[m, k] * (row k of b) over k: b and the
-// output are walked along contiguous rows, and each output element still sums
-// its products in k order.
-void EvalFloat(OpContext& context, const OpData& data) {
+// Calls product(a, b, out, m_size, k_size, n_size) for each matrix product
+// of the broadcast batch dims, with pointers to its three matrices.
+template <typename T, typename Product>
+void ForEachMatrixProduct(OpContext& context, const OpData& data, Product product) {
   const TensorView a_view = context.input(0);
   const TensorView b_view = context.input(1);
   const int32_t m_size = a_view.dim(a_view.rank - 2);
   const int32_t k_size = a_view.dim(a_view.rank - 1);
   const int32_t n_size = b_view.dim(b_view.rank - 1);
-  const float* a = a_view.data_as<const float>();
-  const float* b = b_view.data_as<const float>();
-  float* out = context.output(0).data_as<float>();
+  const T* a = a_view.data_as<const T>();
+  const T* b = b_view.data_as<const T>();
+  T* out = context.output(0).data_as<T>();
   const int32_t a_matrix = m_size * k_size;
   const int32_t b_matrix = k_size * n_size;
   const int32_t out_matrix = m_size * n_size;
   ForEachBroadcast(data.batches, [&](int64_t a_index, int64_t b_index, int64_t out_index) {
-    const float* a_batch = a + static_cast<int32_t>(a_index) * a_matrix;
-    const float* b_batch = b + static_cast<int32_t>(b_index) * b_matrix;
-    float* out_batch = out + static_cast<int32_t>(out_index) * out_matrix;
+    product(a + static_cast<int32_t>(a_index) * a_matrix,
+            b + static_cast<int32_t>(b_index) * b_matrix,
+            out + static_cast<int32_t>(out_index) * out_matrix, m_size, k_size, n_size);
+  });
+}
+
+// Row m of the output accumulates a[m, k] * (row k of b) over k: b and the
+// output are walked along contiguous rows, and each output element still sums
+// its products in k order.
+void EvalFloat(OpContext& context, const OpData& data) {
+  ForEachMatrixProduct<float>(context, data, [](const float* a_batch, const float* b_batch,
+                                                float* out_batch, int32_t m_size, int32_t k_size,
+                                                int32_t n_size) {
     for (int32_t m = 0; m < m_size; ++m) {
       float* out_row = out_batch + m * n_size;
       for (int32_t n = 0; n < n_size; ++n) out_row[n] = 0.0f;
@@ -208,23 +218,11 @@ EMBER_HOST_SIMD_CLONES void Int8MatrixByColumns(const int8_t* a_batch, const int
 // without signed-overflow undefined behavior, and any summation order gives
 // the same bits.
 void EvalInt8(OpContext& context, const OpData& data) {
-  const TensorView a_view = context.input(0);
-  const TensorView b_view = context.input(1);
-  const int32_t m_size = a_view.dim(a_view.rank - 2);
-  const int32_t k_size = a_view.dim(a_view.rank - 1);
-  const int32_t n_size = b_view.dim(b_view.rank - 1);
-  const int8_t* a = a_view.data_as<const int8_t>();
-  const int8_t* b = b_view.data_as<const int8_t>();
-  int8_t* out = context.output(0).data_as<int8_t>();
-  const int32_t a_matrix = m_size * k_size;
-  const int32_t b_matrix = k_size * n_size;
-  const int32_t out_matrix = m_size * n_size;
   const int32_t a_offset = data.quant.input_offset;
   const int32_t b_offset = data.b_offset;
-  ForEachBroadcast(data.batches, [&](int64_t a_index, int64_t b_index, int64_t out_index) {
-    const int8_t* a_batch = a + static_cast<int32_t>(a_index) * a_matrix;
-    const int8_t* b_batch = b + static_cast<int32_t>(b_index) * b_matrix;
-    int8_t* out_batch = out + static_cast<int32_t>(out_index) * out_matrix;
+  ForEachMatrixProduct<int8_t>(context, data, [&](const int8_t* a_batch, const int8_t* b_batch,
+                                                  int8_t* out_batch, int32_t m_size,
+                                                  int32_t k_size, int32_t n_size) {
     if (kHostSimdClones) {
       Int8MatrixByColumns(a_batch, b_batch, m_size, k_size, n_size, data, out_batch);
       return;
@@ -267,21 +265,9 @@ EMBER_HOST_SIMD_CLONES void AccumulateInt16Columns(const int16_t* a_row, const i
 // Each output row in tiles of kInt16ColumnTile columns (the zero points are
 // 0, so the operands are used as they are).
 void EvalInt16(OpContext& context, const OpData& data) {
-  const TensorView a_view = context.input(0);
-  const TensorView b_view = context.input(1);
-  const int32_t m_size = a_view.dim(a_view.rank - 2);
-  const int32_t k_size = a_view.dim(a_view.rank - 1);
-  const int32_t n_size = b_view.dim(b_view.rank - 1);
-  const int16_t* a = a_view.data_as<const int16_t>();
-  const int16_t* b = b_view.data_as<const int16_t>();
-  int16_t* out = context.output(0).data_as<int16_t>();
-  const int32_t a_matrix = m_size * k_size;
-  const int32_t b_matrix = k_size * n_size;
-  const int32_t out_matrix = m_size * n_size;
-  ForEachBroadcast(data.batches, [&](int64_t a_index, int64_t b_index, int64_t out_index) {
-    const int16_t* a_batch = a + static_cast<int32_t>(a_index) * a_matrix;
-    const int16_t* b_batch = b + static_cast<int32_t>(b_index) * b_matrix;
-    int16_t* out_batch = out + static_cast<int32_t>(out_index) * out_matrix;
+  ForEachMatrixProduct<int16_t>(context, data, [&](const int16_t* a_batch, const int16_t* b_batch,
+                                                   int16_t* out_batch, int32_t m_size,
+                                                   int32_t k_size, int32_t n_size) {
     for (int32_t m = 0; m < m_size; ++m) {
       const int16_t* a_row = a_batch + m * k_size;
       int16_t* out_row = out_batch + m * n_size;

@@ -158,6 +158,28 @@ inline std::vector<int8_t> AllInt8() {
   return values;
 }
 
+// Runs `kernel` on every int8 input over input scales m * 2^e for mantissas
+// 1, 1.37 and just under 2 and e from -28 (the smallest scale int8
+// activations may have) to 4, each at zero points across the int8 range,
+// and requires reference(x, input quantization) bit for bit.
+template <typename Reference>
+void ExpectEveryInt8InputMatchesOverQuantizations(const Kernel& kernel, Quant out,
+                                                  Reference reference) {
+  const std::vector<int8_t> input = AllInt8();
+  for (int exponent = -28; exponent <= 4; ++exponent) {
+    for (float mantissa : {1.0f, 1.37f, 1.9999f}) {
+      for (int zero_point : {-128, -61, 0, 5, 127}) {
+        const Quant in = {std::ldexp(mantissa, exponent), zero_point};
+        SCOPED_TRACE("scale " + std::to_string(in.scale) + " zero point " +
+                     std::to_string(zero_point));
+        std::vector<int8_t> expected;
+        for (int8_t x : input) expected.push_back(reference(x, in));
+        ASSERT_EQ(RunQuantizedUnary<int8_t>(kernel, input, in, out), expected);
+      }
+    }
+  }
+}
+
 // Every int16 value, in order.
 inline std::vector<int16_t> AllInt16() {
   std::vector<int16_t> values;

@@ -213,15 +213,7 @@ ConvertResult ConvertTensorFlow(const std::string& path, const ConvertOptions& o
   report.steps.push_back({"read", graph.size()});
   auto step = [&](const char* name) { report.steps.push_back({name, graph.size()}); };
   tf::LowerOptions lower_options;
-  // The model's inputs: the cut tensors, else the placeholders.
-  std::vector<std::string> inputs_to_infer;
-  if (options.inputs.empty()) {
-    for (tf::NodeId id : graph.NodeIds()) {
-      if (graph.node(id).op() == "Placeholder") inputs_to_infer.push_back(graph.node(id).name());
-    }
-  } else {
-    inputs_to_infer = options.inputs;
-  }
+  std::vector<std::string> inputs_to_infer = tf::ModelInputNames(graph, options.inputs);
   inputs_to_infer.erase(std::remove_if(inputs_to_infer.begin(), inputs_to_infer.end(),
                                        [&](const std::string& name) {
                                          return options.input_shapes.count(name) > 0;

@@ -51,6 +51,11 @@ struct PassResult {
 // name, a control name, or a producer whose output dtype cannot be told.
 PassResult CutAtInputs(Graph& graph, const std::vector<std::string>& inputs);
 
+// The model inputs CutAtInputs makes of `inputs`: those names, or with none
+// given every Placeholder node's name.
+std::vector<std::string> ModelInputNames(const Graph& graph,
+                                         const std::vector<std::string>& inputs);
+
 // Keeps only the nodes the output tensors need through data edges and removes
 // the rest. Control edges do not keep nodes alive: a control input from a
 // removed node is dropped, and so is every control input from an Assert or

@@ -129,14 +129,19 @@ void RemoveOrphans(Graph& graph, std::vector<NodeId> candidates,
 
 }  // namespace
 
+std::vector<std::string> ModelInputNames(const Graph& graph,
+                                         const std::vector<std::string>& inputs) {
+  if (!inputs.empty()) return inputs;
+  std::vector<std::string> names;
+  for (NodeId id : graph.NodeIds()) {
+    if (graph.node(id).op() == "Placeholder") names.push_back(graph.node(id).name());
+  }
+  return names;
+}
+
 PassResult CutAtInputs(Graph& graph, const std::vector<std::string>& inputs) {
   internal::ChangeTracker tracker(graph);
-  std::vector<std::string> names = inputs;
-  if (names.empty()) {
-    for (NodeId id : graph.NodeIds()) {
-      if (graph.node(id).op() == "Placeholder") names.push_back(graph.node(id).name());
-    }
-  }
+  const std::vector<std::string> names = ModelInputNames(graph, inputs);
   std::set<std::string> seen;
   std::vector<NodeId> orphans;
   for (const std::string& name : names) {

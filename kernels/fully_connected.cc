@@ -54,9 +54,27 @@ struct OpData {
   Int8WeightedParams quant;
   int32_t wide_sums;
   int32_t int8_fast;  // int8: 1 runs EvalInt8Fast, 0 the reference loop
+  // int16 with 64-bit sums: 1 when every sum is known to stay within the
+  // 2^47 that the wide requantization clamps to (EvalInt16Fast then skips
+  // its clamps).
+  int32_t bounded_wide_sums;
   // Followed in the same block by the multipliers (int8, int16) or the
   // weight scales (hybrid).
 };
+
+// True when the bias is absent, or constant with every value of magnitude
+// below `bound`.
+bool BiasesBelow(OpContext& context, int64_t bound) {
+  const TensorView bias = context.input(kBias);
+  if (!bias.present()) return true;
+  if (!context.input_is_constant(kBias)) return false;
+  for (int64_t i = 0; i < bias.num_elements(); ++i) {
+    const int64_t value = bias.type == TensorType::INT64 ? bias.data_as<const int64_t>()[i]
+                                                         : bias.data_as<const int32_t>()[i];
+    if (value >= bound || value <= -bound) return false;
+  }
+  return true;
+}
 
 template <TypeSchemes kSchemes = TypeSchemes::kAll>
 Status PrepareOp(OpContext& context, bool int8_fast) {
@@ -111,6 +129,15 @@ Status PrepareOp(OpContext& context, bool int8_fast) {
   data->rows = rows;
   data->activation = activation;
   data->int8_fast = kInt8FastPaths && int8_fast && input.type == TensorType::INT8 ? 1 : 0;
+  // Products of int16 and int8 values are below 2^22 in magnitude: with
+  // fewer than 2^24 of them and constant biases below 2^46, every sum stays
+  // within 2^47.
+  data->bounded_wide_sums = kSchemes != TypeSchemes::kInt8 && input.type == TensorType::INT16 &&
+                                    data->wide_sums &&
+                                    in_features < (int32_t{1} << 24) &&
+                                    BiasesBelow(context, int64_t{1} << 46)
+                                ? 1
+                                : 0;
   return Status::kOk;
 }
 
@@ -484,14 +511,6 @@ void EvalInt16Fast(OpContext& context, const OpData& data) {
         block_multipliers[k] = multiplier;
       }
     }
-    // Products of int16 and int8 values are below 2^22 in magnitude: with
-    // fewer than 2^24 of them and biases below 2^46, every sum stays within
-    // the 2^47 that the wide requantization clamps to.
-    bool bounded_sums = in_features < (int32_t{1} << 24);
-    for (int32_t k = 0; k < block; ++k) {
-      const int64_t b = static_cast<int64_t>(biases[k]);
-      bounded_sums = bounded_sums && b < (int64_t{1} << 46) && b > -(int64_t{1} << 46);
-    }
     for (int32_t r0 = 0; r0 < data.rows; r0 += kRowBlock) {
       const int32_t rows = data.rows - r0 < kRowBlock ? data.rows - r0 : kRowBlock;
       for (int32_t k = 0; k < rows * kOutputBlock; ++k) sums[k] = 0;
@@ -501,7 +520,7 @@ void EvalInt16Fast(OpContext& context, const OpData& data) {
         int16_t* out_row = out + (r0 + r) * out_features + first;
         const int64_t* row_sums = sums + r * kOutputBlock;
         if constexpr (sizeof(Sum) == 8) {
-          if (bounded_sums) {
+          if (data.bounded_wide_sums) {
             for (int32_t k = 0; k < block; ++k) {
               out_row[k] = RequantizeBoundedWideSum<int16_t>(
                   static_cast<int64_t>(biases[k]) + row_sums[k], block_multipliers[k], data.quant);

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 
 #include "converter/error.h"
 #include "tests/converter/quantize/quantize_test_util.h"
@@ -33,8 +34,10 @@ IrGraph ReluGraph(std::vector<int32_t> shape) {
 class TempNpy {
  public:
   TempNpy(const std::vector<int64_t>& shape, const std::vector<float>& values) {
-    path_ = "/tmp/ember-calibrate-" + std::to_string(getpid()) + "-" + std::to_string(counter_++) +
-            ".npy";
+    path_ = (std::filesystem::temp_directory_path() /
+             ("ember-calibrate-" + std::to_string(getpid()) + "-" + std::to_string(counter_++) +
+              ".npy"))
+                .string();
     npy::Array array;
     array.shape = shape;
     array.data = testing::Bytes(values);
